@@ -1,0 +1,48 @@
+# make run   — set up and serve the site on http://127.0.0.1:8000 (SQLite and demo data by default)
+# make test  — set up, lint and run the whole suite (again on PostgreSQL when TEST_DATABASE_URL is set)
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+FLASK := $(BIN)/flask --app wsgi
+
+.PHONY: install run test lint format bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[postgres,redis,test]'
+	touch $@
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo
+	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-2} --access-logfile - wsgi:app
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: lint
+	@echo "== test suite on SQLite =="
+	TEST_DATABASE_URL= $(BIN)/pytest $(PYTEST_ARGS)
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== test suite on PostgreSQL =="; \
+		$(BIN)/pytest $(PYTEST_ARGS); \
+	elif [ "$$CI" = "true" ]; then \
+		echo "TEST_DATABASE_URL is not set: CI must run the suite on PostgreSQL too." >&2; exit 1; \
+	else \
+		echo "Skipped the PostgreSQL run: set TEST_DATABASE_URL=postgresql://user@host/db to include it."; \
+	fi
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

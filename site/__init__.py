@@ -1,0 +1,72 @@
+"""Mortgage Connect Pro: the application factory."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from . import config
+from .extensions import csrf
+from .extensions import db
+from .extensions import htmx
+from .extensions import limiter
+from .extensions import migrate
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: settings, extensions, blueprints, security, errors and commands."""
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(config.from_environment(app.instance_path))
+    if test_config:
+        app.config.from_mapping(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = config.secret_key(app.instance_path)
+
+    register_extensions(app)
+    register_blueprints(app)
+
+    from . import security
+
+    security.init_app(app)
+
+    from . import errors
+
+    errors.init_app(app)
+
+    from . import cli
+
+    cli.init_app(app)
+
+    if app.config["PROXY_COUNT"]:
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extension objects to this app."""
+    from .database import configure_engine
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    limiter.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount one blueprint per audience."""
+    from .views import main
+    from .views import markets
+    from .views import resources
+    from .views import tools
+
+    app.register_blueprint(main.bp)
+    app.register_blueprint(resources.bp)
+    app.register_blueprint(tools.bp)
+    app.register_blueprint(markets.bp)

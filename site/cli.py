@@ -1,0 +1,20 @@
+"""Command-line tasks: `flask --app wsgi <command>`."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+
+
+@click.command("seed-demo")
+def seed_demo_command():
+    """Load demo data when the database is empty (safe to run every start)."""
+    from . import demo
+
+    loaded = demo.seed_if_empty()
+    click.echo("Demo data loaded." if loaded else "Database already has data; nothing loaded.")
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands on the app."""
+    app.cli.add_command(seed_demo_command)

@@ -1,0 +1,83 @@
+"""Configuration: safe defaults, overridden from the environment."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+HTMX_VERSION = "2.0.11"
+
+
+def _int(name: str, default: int) -> int:
+    """Read an integer setting from the environment."""
+    value = os.environ.get(name)
+    return default if value in (None, "") else int(value)
+
+
+def database_url(instance_path: str) -> str:
+    """The SQLAlchemy URL: DATABASE_URL, else SQLite in the instance folder."""
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        return "sqlite:///" + os.path.join(instance_path, "mortgage_connect.db")
+    # Hosting platforms hand out postgres:// URLs; we talk to PostgreSQL through psycopg 3.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def secret_key(instance_path: str) -> str:
+    """SECRET_KEY from the environment, else one generated once and kept in instance/."""
+    from_env = os.environ.get("SECRET_KEY")
+    if from_env:
+        return from_env
+    path = Path(instance_path) / "secret_key"
+    try:
+        # O_EXCL: when several workers start at once, exactly one writes the key.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(48))
+    key = ""
+    for _ in range(50):  # another worker may be mid-write
+        key = path.read_text().strip()
+        if key:
+            break
+    if not key:
+        raise RuntimeError(f"{path} is empty; delete it or set SECRET_KEY")
+    return key
+
+
+def from_environment(instance_path: str) -> dict:
+    """All settings, each with its default, as a mapping for app.config."""
+    site_url = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+    https = site_url.startswith("https://")
+    return {
+        "SITE_URL": site_url,
+        "SITE_NAME": "Mortgage Connect Pro",
+        "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "CONTENT_DIR": os.environ.get(
+            "CONTENT_DIR", str(Path(__file__).resolve().parent.parent / "content")
+        ),
+        # Request size limits: our forms are small; anything larger is refused with 413.
+        "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 64 * 1024),
+        "MAX_FORM_MEMORY_SIZE": 64 * 1024,
+        "MAX_FORM_PARTS": 100,
+        # Cookies: HttpOnly always, Secure whenever the site is served over HTTPS.
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": https,
+        "REMEMBER_COOKIE_SECURE": https,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "PREFERRED_URL_SCHEME": "https" if https else "http",
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        # Number of reverse proxies in front of the app whose X-Forwarded-* we trust.
+        "PROXY_COUNT": _int("PROXY_COUNT", 0),
+        "HTMX_VERSION": HTMX_VERSION,
+    }

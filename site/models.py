@@ -1,0 +1,3 @@
+"""Tables, constraints and small pure properties — no Flask globals here."""
+
+from __future__ import annotations
