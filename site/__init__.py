@@ -12,6 +12,7 @@ from .extensions import csrf
 from .extensions import db
 from .extensions import htmx
 from .extensions import limiter
+from .extensions import login_manager
 from .extensions import migrate
 
 
@@ -55,12 +56,14 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     htmx.init_app(app)
     limiter.init_app(app)
+    login_manager.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
 
 
 def register_blueprints(app: Flask) -> None:
     """Mount one blueprint per audience."""
+    from .views import admin
     from .views import main
     from .views import markets
     from .views import resources
@@ -70,3 +73,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(resources.bp)
     app.register_blueprint(tools.bp)
     app.register_blueprint(markets.bp)
+    app.register_blueprint(admin.bp)

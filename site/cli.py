@@ -15,6 +15,30 @@ def seed_demo_command():
     click.echo("Demo data loaded." if loaded else "Database already has data; nothing loaded.")
 
 
+@click.command("create-staff")
+@click.argument("email")
+@click.option("--name", default="", help="The staff member's name, shown in the admin.")
+@click.option(
+    "--generate", is_flag=True, help="Generate a strong password and print it, instead of asking."
+)
+def create_staff_command(email: str, name: str, generate: bool):
+    """Make a staff account for the admin; asks for its password (typed twice, hidden)."""
+    from . import staff
+
+    if generate:
+        password = staff.generate_password()
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        account = staff.create_staff(email, password, name=name)
+    except staff.StaffError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Staff account created for {account.email}.")
+    if generate:
+        click.echo(f"Password (shown once, store it safely): {password}")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands on the app."""
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(create_staff_command)

@@ -77,6 +77,16 @@ def from_environment(instance_path: str) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", ""),
+        # Staff sign-in: failed or not, attempts per account and per address in a window.
+        "ADMIN_SIGNIN_LIMIT_PER_ACCOUNT": os.environ.get(
+            "ADMIN_SIGNIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"
+        ),
+        "ADMIN_SIGNIN_LIMIT_PER_ADDRESS": os.environ.get(
+            "ADMIN_SIGNIN_LIMIT_PER_ADDRESS", "20 per 15 minutes"
+        ),
+        # Cap and price changes need a sign-in at most this many minutes old.
+        "ADMIN_RECENT_SIGNIN_MINUTES": _int("ADMIN_RECENT_SIGNIN_MINUTES", 15),
         # Number of reverse proxies in front of the app whose X-Forwarded-* we trust.
         "PROXY_COUNT": _int("PROXY_COUNT", 0),
         "HTMX_VERSION": HTMX_VERSION,

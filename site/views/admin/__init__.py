@@ -1,0 +1,8 @@
+"""The staff admin at /admin: one blueprint, guarded as a whole, with a module per screen."""
+
+from . import audit_log
+from . import auth
+from . import dashboard
+from .blueprint import bp
+
+__all__ = ["bp", "audit_log", "auth", "dashboard"]
