@@ -1,0 +1,72 @@
+"""The staff admin in a real browser: sign in, move around, sign out; axe clean throughout."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import create_engine
+
+from mortgage_connect import staff
+from mortgage_connect.models import AuditLog
+from mortgage_connect.models import Staff
+from tests.e2e.conftest import assert_accessible
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def database_url(database_url):
+    """The admin's tables, until their migration can chain after the markets one."""
+    engine = create_engine(database_url)
+    Staff.metadata.create_all(engine, tables=[Staff.__table__, AuditLog.__table__])
+    engine.dispose()
+    return database_url
+
+
+@pytest.fixture
+def staff_email(live_server):
+    """A staff account in the live server's database."""
+    staff.create_staff("dana@example.com", PASSWORD, name="Dana Reyes")
+    return "dana@example.com"
+
+
+def sign_in(page, base_url: str, email: str, password: str = PASSWORD):
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_sign_in_work_and_sign_out(page, live_server, staff_email):
+    page.goto(live_server.url + "/admin/audit")
+    assert page.url.startswith(live_server.url + "/admin/login?next=")
+    assert page.get_by_role("heading", level=1).inner_text() == "Staff sign-in"
+    assert_accessible(page)
+
+    sign_in(page, live_server.url, staff_email, "not the right one")
+    assert page.get_by_role("alert").inner_text() == (
+        "That email and password don't match a staff account."
+    )
+    assert page.get_by_label("Password").input_value() == ""
+    assert_accessible(page)
+
+    sign_in(page, live_server.url, staff_email)
+    assert page.url == live_server.url + "/admin/audit"
+    assert page.get_by_role("heading", level=1).inner_text() == "Audit log"
+    assert page.get_by_role("cell", name="staff.sign_in").count() == 1
+    assert_accessible(page)
+
+    page.get_by_role("navigation", name="Admin").get_by_role("link", name="Dashboard").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Dashboard"
+    assert_accessible(page)
+
+    page.goto(live_server.url + "/admin/reauth?next=/admin/")
+    assert_accessible(page)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Confirm").click()
+    assert page.url == live_server.url + "/admin/"
+
+    page.get_by_role("button", name="Sign out").click()
+    assert page.url == live_server.url + "/admin/login"
+    assert page.get_by_role("status").inner_text() == "You are signed out."
+    page.go_back()
+    page.reload()
+    assert page.url.startswith(live_server.url + "/admin/login")
