@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from mortgage_connect import capacity
 from mortgage_connect import demo
+from mortgage_connect import market_search
 from mortgage_connect.capacity import Status
 from mortgage_connect.extensions import db
 from mortgage_connect.geo import split_states
@@ -87,7 +88,7 @@ def test_seeded_markets_show_every_status_and_never_exceed_the_cap(app):
         assert sheet is not None and sheet.price_per_lead_cents > 0
     # Some markets carry a price history.
     assert len(capacity.price_history(capacity.get_market("hartford").id)) == 2
-    found = capacity.search_markets("Fort Worth")
+    found = market_search.search_markets("Fort Worth")
     assert [a.market.slug for a in found.results] == ["dallas-fort-worth"]
 
 

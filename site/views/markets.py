@@ -12,6 +12,7 @@ from flask import render_template
 from flask import request
 
 from .. import capacity
+from .. import market_search
 
 bp = Blueprint("markets", __name__)
 
@@ -40,11 +41,11 @@ def index():
     query = _query()
     state = request.args.get("state", "", type=str)
     try:
-        found = capacity.search_markets(query, state)
-    except capacity.UnknownState as error:
+        found = market_search.search_markets(query, state)
+    except market_search.UnknownState as error:
         html = render_template(
             "markets/index.html",
-            found=capacity.MarketSearch(query, None, []),
+            found=market_search.MarketSearch(query, None, []),
             error=error.message,
             next_step=request.args.get("next"),
         )
@@ -59,7 +60,7 @@ def index():
 @bp.get("/markets/check")
 def check():
     """The "check your market" answer: a fragment for htmx, a full page without JavaScript."""
-    result = capacity.check_market(_query())
+    result = market_search.check_market(_query())
     if _wants_fragment():
         html = render_template("markets/_check_result.html", check=result)
     else:
