@@ -146,8 +146,18 @@ def _markdown() -> MarkdownIt:
     def table_close(self, tokens, idx, options, env):
         return self.renderToken(tokens, idx, options, env) + "</div>\n"
 
+    # Column alignment as classes: the CSP forbids the style attributes markdown-it would write.
+    def cell_open(self, tokens, idx, options, env):
+        token = tokens[idx]
+        align = (token.attrs.pop("style", "") or "").removeprefix("text-align:")
+        if align:
+            token.attrJoin("class", "num" if align == "right" else f"align-{align}")
+        return self.renderToken(tokens, idx, options, env)
+
     md.add_render_rule("table_open", table_open)
     md.add_render_rule("table_close", table_close)
+    md.add_render_rule("th_open", cell_open)
+    md.add_render_rule("td_open", cell_open)
     return md
 
 

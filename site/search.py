@@ -13,7 +13,7 @@ from . import content
 
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 12
-SNIPPET_CHARS = 220
+SNIPPET_CHARS = 260
 # Where a word is found counts for ranking: a title hit says more than a body hit.
 FIELD_WEIGHTS = {"title": 4, "summary": 2, "faq": 1, "body": 1}
 

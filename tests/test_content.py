@@ -95,11 +95,15 @@ def test_raw_html_is_escaped_and_javascript_links_dropped():
 
 
 def test_headings_get_ids_and_tables_scroll(tmp_path):
-    body = "## Costs compared\n\n| a | b |\n| - | - |\n| 1 | 2 |\n"
+    body = "## Costs compared\n\n| a | b | c |\n| - | -: | :-: |\n| 1 | 2 | 3 |\n"
     (article,) = content.parse_articles(write(tmp_path, "a.md", VALID_FRONT_MATTER, body))
     html = "".join(s.html for s in article.segments)
     assert '<h2 id="costs-compared">Costs compared</h2>' in html
     assert '<div class="table-scroll"><table>' in html
+    # Alignment becomes a class: the CSP would block a style attribute.
+    assert "style=" not in html
+    assert '<th class="num">b</th>' in html and '<td class="num">2</td>' in html
+    assert '<td class="align-center">3</td>' in html
 
 
 def test_components_split_the_body_into_segments():
