@@ -268,7 +268,7 @@ def parse_article(path: Path) -> Article:
     """Read one article file, or raise ContentError naming the file and the problem."""
     source = path.name
     try:
-        post = frontmatter.loads(path.read_text(encoding="utf-8"))
+        post = frontmatter.loads(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError:
         raise ContentError(f"{source}: not UTF-8 text") from None
     except (yaml.YAMLError, ValueError) as error:  # PyYAML raises ValueError for 2026-02-30
