@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import make_app
+from tests.market_helpers import make_market
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "content"
 # A copy of shared/seed/exclusive-vs-shared-mortgage-leads.txt: the business's own article.
@@ -275,6 +276,7 @@ def test_feed_escapes_titles(fixture_client):
 
 
 def test_sitemap_lists_public_pages_with_absolute_urls(client):
+    make_market("austin", states="TX", aliases="Austin; Round Rock")
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
     assert response.mimetype == "application/xml"
@@ -284,6 +286,7 @@ def test_sitemap_lists_public_pages_with_absolute_urls(client):
         assert "http://localhost" + path in urls
     assert urls["http://localhost" + SEED_URL] == "2026-07-04"
     assert urls["http://localhost/resources/"] == "2026-10-27"
+    assert "http://localhost/markets/austin" in urls
     index = "http://localhost/resources/"
     articles = [u for u in urls if u.startswith(index) and u != index]
     assert len(articles) == len(PUBLISHED_SLUGS)

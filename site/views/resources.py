@@ -12,6 +12,7 @@ from flask import render_template
 from flask import request
 from flask import url_for
 
+from .. import capacity
 from .. import content
 from ..search import search as search_articles
 
@@ -193,6 +194,7 @@ def sitemap():
         (absolute_url("markets.index"), None),
     ]
     pages += [(absolute_url("resources.article", slug=a.slug), a.modified) for a in articles]
+    pages += [(absolute_url("markets.detail", slug=s), None) for s in capacity.market_slugs()]
     response = make_response(render_template("resources/sitemap.xml", pages=pages))
     response.mimetype = "application/xml"
     return response

@@ -7,6 +7,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_accessible
+from tests.market_helpers import make_market
 
 SEED = "/resources/exclusive-vs-shared-mortgage-leads"
 
@@ -31,7 +32,7 @@ def test_read_the_article(page, live_server):
     expect(book.get_by_role("link", name="Book a call")).to_be_visible()
     market = page.get_by_role("region", name="Your market has a limited number of seats.")
     expect(market).to_be_visible()
-    expect(market.get_by_role("link", name="Check your market’s seats")).to_be_visible()
+    expect(market.get_by_label("Your city or metro")).to_be_visible()
     faq = page.get_by_role("region", name="FAQ")
     expect(faq.get_by_role("heading", level=3)).to_have_count(4)
     expect(page.get_by_role("navigation", name="Breadcrumb")).to_be_visible()
@@ -99,3 +100,15 @@ def test_resource_pages_are_accessible(page, live_server):
         page.goto(live_server.url + path)
         assert_accessible(page)
     assert not [e for e in errors if "Content Security Policy" in e], errors
+
+
+def test_article_market_check_answers_in_place(page, live_server):
+    make_market(cap=5)
+    page.goto(live_server.url + SEED)
+    market = page.get_by_role("region", name="Your market has a limited number of seats.")
+    market.get_by_label("Your city or metro").fill("Fort Worth")
+    market.get_by_role("button", name="Check seats").click()
+    expect(market).to_contain_text("Dallas–Fort Worth")
+    expect(market).to_contain_text("5 of 5 seats open.")
+    assert page.url == live_server.url + SEED  # answered in place, no navigation
+    assert_accessible(page)
