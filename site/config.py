@@ -90,4 +90,7 @@ def from_environment(instance_path: str) -> dict:
         # Number of reverse proxies in front of the app whose X-Forwarded-* we trust.
         "PROXY_COUNT": _int("PROXY_COUNT", 0),
         "HTMX_VERSION": HTMX_VERSION,
+        # Markets: how long a written quote holds, how often the seat widget refreshes.
+        "QUOTE_VALID_DAYS": _int("QUOTE_VALID_DAYS", 30),
+        "SEAT_WIDGET_POLL_SECONDS": _int("SEAT_WIDGET_POLL_SECONDS", 20),
     }

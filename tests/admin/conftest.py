@@ -5,26 +5,10 @@ from __future__ import annotations
 import pytest
 from flask import g
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine
-from sqlalchemy import text
 
 from mortgage_connect import staff
-from mortgage_connect.models import AuditLog
-from mortgage_connect.models import Staff
 
 PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture
-def database_url(database_url):
-    """The admin's tables, until their migration can chain after the markets one."""
-    engine = create_engine(database_url)
-    Staff.metadata.create_all(engine, tables=[Staff.__table__, AuditLog.__table__])
-    with engine.begin() as conn:
-        conn.execute(text("DELETE FROM audit_log"))
-        conn.execute(text("DELETE FROM staff"))
-    engine.dispose()
-    return database_url
 
 
 class AdminClient(FlaskClient):

@@ -29,7 +29,7 @@ def test_record_writes_in_the_callers_transaction(app):
         "7",
     )
     assert stored.changes == [("cap", 3, 5)]
-    assert stored.at_utc.tzinfo is not None
+    assert stored.at.tzinfo is not None
 
 
 def test_audit_rows_cannot_be_changed_or_deleted(app):

@@ -3,23 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import create_engine
 
 from mortgage_connect import staff
-from mortgage_connect.models import AuditLog
-from mortgage_connect.models import Staff
 from tests.e2e.conftest import assert_accessible
 
 PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture
-def database_url(database_url):
-    """The admin's tables, until their migration can chain after the markets one."""
-    engine = create_engine(database_url)
-    Staff.metadata.create_all(engine, tables=[Staff.__table__, AuditLog.__table__])
-    engine.dispose()
-    return database_url
 
 
 @pytest.fixture
