@@ -5,12 +5,11 @@ from __future__ import annotations
 import time
 
 from flask import Flask
+from werkzeug.routing.converters import NumberConverter
 
 from mortgage_connect.views.admin.auth import recent_signin_required
 from mortgage_connect.views.admin.blueprint import PUBLIC_ENDPOINTS
 from tests.admin.conftest import PASSWORD
-
-SAMPLE_VALUES = {"int": 1, "default": "x", "string": "x", "path": "x", "uuid": "0" * 32}
 
 
 def admin_rules(app: Flask):
@@ -20,7 +19,7 @@ def admin_rules(app: Flask):
         if not rule.rule.startswith("/admin"):
             continue
         values = {
-            name: SAMPLE_VALUES.get(type(conv).__name__.lower().replace("converter", ""), "x")
+            name: 1 if isinstance(conv, NumberConverter) else "x"
             for name, conv in rule._converters.items()
         }
         yield rule, adapter.build(rule.endpoint, values)

@@ -3,6 +3,7 @@
 from . import audit_log
 from . import auth
 from . import dashboard
+from . import markets
 from .blueprint import bp
 
-__all__ = ["bp", "audit_log", "auth", "dashboard"]
+__all__ = ["bp", "audit_log", "auth", "dashboard", "markets"]

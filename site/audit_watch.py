@@ -1,0 +1,158 @@
+"""Audit rows for seat, hold, cap and price changes made while a staff member acts.
+
+Services such as capacity own their transactions and know nothing of who asked. A view
+wraps the call in `acting_as(actor)`; every watched change flushed meanwhile gets its
+audit row in the same transaction, so a change and its record commit or roll back together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from sqlalchemy import event
+from sqlalchemy import inspect
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .audit import Actor
+from .audit import record
+from .models import HELD
+from .models import Market
+from .models import PriceSheet
+from .models import Seat
+
+# A change: (action, entity type, entity id, before, after).
+Change = tuple[str, str, object, dict | None, dict | None]
+Watcher = Callable[[Session, object, bool], Iterator[Change]]
+
+_actor: ContextVar[Actor | None] = ContextVar("audit_actor", default=None)
+_watchers: dict[type, Watcher] = {}
+_PENDING = "audit_watch_pending"
+
+
+@contextmanager
+def acting_as(actor: Actor):
+    """Record every watched change flushed inside the block as made by this actor."""
+    token = _actor.set(actor)
+    try:
+        yield
+    finally:
+        _actor.reset(token)
+
+
+def watch(model: type, watcher: Watcher) -> None:
+    """Have the watcher describe new and changed rows of this model."""
+    _watchers[model] = watcher
+
+
+def _before_after(obj, name: str) -> tuple[object, object, bool]:
+    """An attribute's value before and after this flush, and whether it changed."""
+    history = inspect(obj).attrs[name].history
+    before = history.deleted[0] if history.deleted else None
+    after = history.added[0] if history.added else None
+    return before, after, bool(history.added) and before != after
+
+
+@event.listens_for(Session, "after_flush")
+def _collect(session: Session, _context) -> None:
+    """Describe the flushed changes while their history is still there (ids are known now)."""
+    if _actor.get() is None:
+        return
+    pending = session.info.setdefault(_PENDING, [])
+    for obj in list(session.new):
+        watcher = _watchers.get(type(obj))
+        if watcher:
+            pending.extend(watcher(session, obj, True))
+    for obj in list(session.dirty):
+        watcher = _watchers.get(type(obj))
+        if watcher and session.is_modified(obj, include_collections=False):
+            pending.extend(watcher(session, obj, False))
+
+
+@event.listens_for(Session, "after_flush_postexec")
+def _write(session: Session, _context) -> None:
+    """Add the audit rows; the commit's next flush writes them in the same transaction."""
+    pending = session.info.pop(_PENDING, None)
+    actor = _actor.get()
+    if not pending or actor is None:
+        return
+    for action, entity_type, entity_id, before, after in pending:
+        record(actor, action, (entity_type, entity_id), before, after)
+
+
+# -- what is watched --------------------------------------------------------------------------
+
+
+def _market(_session, market: Market, is_new: bool) -> Iterator[Change]:
+    if is_new:
+        after = {"name": market.name, "slug": market.slug, "seat_cap": market.seat_cap}
+        yield "market.create", "market", market.id, None, after
+        return
+    before, after, changed = _before_after(market, "seat_cap")
+    if changed:
+        yield "market.cap", "market", market.id, {"seat_cap": before}, {"seat_cap": after}
+
+
+SHEET_FIELDS = (
+    "price_per_lead_cents",
+    "monthly_minimum_leads",
+    "setup_fee_cents",
+    "return_window_days",
+    "credit_policy",
+)
+
+
+def _price_sheet(session, sheet: PriceSheet, is_new: bool) -> Iterator[Change]:
+    if not is_new:
+        return
+    table = PriceSheet.__table__
+    previous = (
+        session.connection()
+        .execute(
+            select(*(table.c[f] for f in SHEET_FIELDS))
+            .where(table.c.market_id == sheet.market_id, table.c.id != sheet.id)
+            .order_by(table.c.effective_at.desc(), table.c.id.desc())
+            .limit(1)
+        )
+        .mappings()
+        .first()
+    )
+    after = {f: getattr(sheet, f) for f in SHEET_FIELDS}
+    after["effective_at"] = sheet.effective_at.isoformat()
+    yield "market.price", "market", sheet.market_id, dict(previous) if previous else None, after
+
+
+def _person(seat: Seat) -> dict:
+    values = {"seat_id": seat.id, "name": seat.name, "email": seat.email}
+    if seat.company:
+        values["company"] = seat.company
+    if seat.kind == HELD and seat.expires_at is not None:
+        values["expires_at"] = seat.expires_at.isoformat()
+    return values
+
+
+def _seat(_session, seat: Seat, is_new: bool) -> Iterator[Change]:
+    what = "hold" if seat.kind == HELD else "seat"
+    if is_new:
+        yield f"{what}.add", "market", seat.market_id, None, _person(seat)
+        return
+    before, after, changed = _before_after(seat, "released_at")
+    if changed and before is None:
+        yield (
+            f"{what}.release",
+            "market",
+            seat.market_id,
+            _person(seat),
+            {
+                "seat_id": seat.id,
+                "released_at": after.isoformat(),
+            },
+        )
+
+
+watch(Market, _market)
+watch(PriceSheet, _price_sheet)
+watch(Seat, _seat)

@@ -1,0 +1,165 @@
+"""What the admin's market screens read and do: capacity's numbers and changes, audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlalchemy import select
+
+from . import audit
+from . import capacity
+from .audit_watch import acting_as
+from .extensions import db
+from .models import PriceSheet
+from .models import utcnow
+
+
+@dataclass(frozen=True)
+class MarketRow:
+    """One line of the markets table: the seat numbers and the price in effect."""
+
+    availability: capacity.Availability
+    sheet: PriceSheet | None
+
+    @property
+    def market(self):
+        return self.availability.market
+
+
+def current_sheets(now: datetime | None = None) -> dict[int, PriceSheet]:
+    """The price sheet in effect for every market, in one query."""
+    now = now or utcnow()
+    ranked = (
+        select(
+            PriceSheet.id,
+            func.row_number()
+            .over(
+                partition_by=PriceSheet.market_id,
+                order_by=(PriceSheet.effective_at.desc(), PriceSheet.id.desc()),
+            )
+            .label("rank"),
+        )
+        .where(PriceSheet.effective_at <= now)
+        .subquery()
+    )
+    sheets = db.session.scalars(
+        select(PriceSheet).join(ranked, ranked.c.id == PriceSheet.id).where(ranked.c.rank == 1)
+    )
+    return {sheet.market_id: sheet for sheet in sheets}
+
+
+def overview(now: datetime | None = None) -> list[MarketRow]:
+    """Every market with its counts and current price, by name."""
+    now = now or utcnow()
+    sheets = current_sheets(now)
+    return [MarketRow(a, sheets.get(a.market.id)) for a in capacity.all_availability(now)]
+
+
+def row(market_id: int, now: datetime | None = None) -> MarketRow | None:
+    """One market's line, or None when there is no such market."""
+    now = now or utcnow()
+    availability = capacity.availability_by_id(market_id, now)
+    if availability is None:
+        return None
+    return MarketRow(availability, capacity.current_sheet(market_id, now))
+
+
+def set_cap(actor: audit.Actor, market_id: int, cap: int, expected_version: int | None):
+    """Change the cap on the version the editor saw; audited in the same transaction."""
+    with acting_as(actor):
+        return capacity.set_cap(market_id, cap, expected_version=expected_version)
+
+
+def change_prices(actor: audit.Actor, market_id: int, values: dict, expected_version: int | None):
+    """Put a new price sheet in effect now; audited in the same transaction."""
+    with acting_as(actor):
+        return capacity.change_prices(market_id, expected_version=expected_version, **values)
+
+
+def create_market(actor: audit.Actor, **values):
+    """Add a market with its first price sheet; audited in the same transaction."""
+    with acting_as(actor):
+        return capacity.create_market(**values)
+
+
+def seat(actor: audit.Actor, market_id: int, **person):
+    """Seat a loan officer (under the market's lock); audited."""
+    with acting_as(actor):
+        return capacity.seat(market_id, **person)
+
+
+def hold(actor: audit.Actor, market_id: int, hours: int, **person):
+    """Hold a seat for someone for some hours (under the market's lock); audited."""
+    with acting_as(actor):
+        return capacity.hold(market_id, hours=hours, **person)
+
+
+def release(actor: audit.Actor, seat_id: int, kind: str):
+    """Release a seated loan officer or a hold; audited."""
+    with acting_as(actor):
+        if kind == "hold":
+            return capacity.release_hold(seat_id)
+        return capacity.release_seat(seat_id)
+
+
+def market_history(market_id: int, limit: int = 20):
+    """The market's latest audited changes."""
+    return audit.page(1, limit, entity_type="market", entity_id=market_id).items
+
+
+@dataclass(frozen=True)
+class FillBar:
+    """One market's bar in the seat-fill chart."""
+
+    name: str
+    cap: int
+    seated: int
+    held: int
+    waiting: int
+    y: int
+    seated_width: float
+    held_width: float
+
+    @property
+    def in_use(self) -> int:
+        return self.seated + self.held
+
+    @property
+    def percent(self) -> int:
+        """Seats in use as a share of the cap (over 100 when the cap was lowered under them)."""
+        return round(100 * self.in_use / self.cap) if self.cap else (100 if self.in_use else 0)
+
+
+CHART_BAR_WIDTH = 320  # the width a full market's bar takes, in SVG units
+CHART_ROW = 24
+
+
+def seat_fill(rows: list[MarketRow]) -> list[FillBar]:
+    """Bars for the dashboard chart: seated and held against the cap, fullest first."""
+
+    def fill(r: MarketRow) -> float:
+        a = r.availability
+        if a.cap:
+            return a.in_use / a.cap
+        return float("inf") if a.in_use else 0.0  # no seats at all: last, unless some are used
+
+    ordered = sorted(rows, key=lambda r: (-fill(r), r.market.name))
+    bars = []
+    for index, r in enumerate(ordered):
+        a = r.availability
+        scale = CHART_BAR_WIDTH / max(a.cap, a.in_use, 1)
+        bars.append(
+            FillBar(
+                name=r.market.name,
+                cap=a.cap,
+                seated=a.seated,
+                held=a.held,
+                waiting=a.waiting,
+                y=index * CHART_ROW,
+                seated_width=round(a.seated * scale, 1),
+                held_width=round(a.held * scale, 1),
+            )
+        )
+    return bars

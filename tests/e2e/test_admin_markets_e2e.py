@@ -1,0 +1,80 @@
+"""Raising a full market's cap in place: the admin row updates, the public widget follows."""
+
+from __future__ import annotations
+
+from mortgage_connect import capacity
+from mortgage_connect import staff
+from mortgage_connect.extensions import db
+from tests.e2e.conftest import assert_accessible
+from tests.market_helpers import make_market
+from tests.market_helpers import seat_n
+
+PASSWORD = "correct horse battery staple"
+
+
+def test_raise_a_full_markets_cap_in_place(page, browser, live_server):
+    staff.create_staff("dana@example.com", PASSWORD, name="Dana Reyes")
+    market = make_market(cap=2)
+    seat_n(market.id, 2)
+
+    live_server.app.config["SEAT_WIDGET_POLL_SECONDS"] = 2  # a quick refresh for the test
+    visitor = browser.new_context().new_page()
+    visitor.goto(f"{live_server.url}/markets/{market.slug}")
+    widget = visitor.locator(f"#seat-widget-{market.slug}")
+    assert "Full" in widget.inner_text()
+
+    page.goto(live_server.url + "/admin/markets")
+    page.get_by_label("Email").fill("dana@example.com")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    assert page.url == live_server.url + "/admin/markets"
+    assert_accessible(page)
+
+    row = page.locator(f"#market-{market.id}")
+    row.get_by_role("link", name=f"Edit seat cap of {market.name}").click()
+    cap = page.get_by_label(f"Seat cap for {market.name}")
+    cap.wait_for()
+    assert cap.evaluate("el => el === document.activeElement")  # focus follows the swap
+    assert page.url == live_server.url + "/admin/markets"  # edited in place, no page load
+    assert_accessible(page)
+    cap.fill("abc")
+    page.get_by_role("button", name="Save cap").click()
+    page.get_by_text("Enter a whole number from 0 to 1,000.").wait_for()
+    cap.fill("3")
+    page.get_by_role("button", name="Save cap").click()
+    row.get_by_role("status").wait_for()
+    assert "seat cap 2 → 3" in row.get_by_role("status").inner_text()
+    edit = row.get_by_role("link", name=f"Edit seat cap of {market.name}")
+    assert edit.evaluate("el => el === document.activeElement")  # focus comes back to the row
+    db.session.rollback()  # end this thread's read snapshot: the server saved the change
+    assert capacity.availability_by_id(market.id).open == 1
+    assert_accessible(page)
+
+    # The public widget polls; at its next refresh it shows the open seat.
+    widget.get_by_text("Few left").wait_for(timeout=10_000)
+    assert "1 of 3 seats open" in widget.inner_text()
+
+    page.goto(live_server.url + "/admin/")
+    assert page.get_by_role("img", name="Seats in use against the cap in 1 markets").is_visible()
+    assert_accessible(page)
+    page.goto(f"{live_server.url}/admin/markets/{market.id}")
+    assert_accessible(page)
+    page.goto(f"{live_server.url}/admin/markets/new")
+    assert_accessible(page)
+
+
+def test_cap_edit_without_javascript(nojs_page, live_server):
+    page = nojs_page
+    staff.create_staff("dana@example.com", PASSWORD)
+    market = make_market(cap=2)
+    page.goto(live_server.url + "/admin/login")
+    page.get_by_label("Email").fill("dana@example.com")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(live_server.url + "/admin/markets")
+    page.get_by_role("link", name=f"Edit seat cap of {market.name}").click()
+    assert page.url == f"{live_server.url}/admin/markets/{market.id}/cap"
+    page.get_by_label(f"Seat cap for {market.name}").fill("4")
+    page.get_by_role("button", name="Save cap").click()
+    assert page.url == f"{live_server.url}/admin/markets#market-{market.id}"
+    assert "seat cap 2 → 4" in page.get_by_role("status").first.inner_text()
