@@ -72,6 +72,7 @@ def test_audit_page_lists_filters_and_pages(app, signed_in):
     assert "100 → 250" in filtered
     by_record = signed_in.get("/admin/audit?entity_type=market&entity_id=2").get_data(as_text=True)
     assert "18 changes match" in by_record
+    assert '<a href="/admin/markets/2">market #2</a>' in by_record
 
 
 @pytest.mark.parametrize(
