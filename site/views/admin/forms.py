@@ -21,6 +21,13 @@ from ...capacity import MAX_CAP
 from ...staff import MAX_PASSWORD_LENGTH
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tab and line breaks are text
+
+
+def plain_text(form, field) -> None:
+    """Refuse control characters (PostgreSQL can't even store NUL), keep tabs and new lines."""
+    if field.data and CONTROL.search(field.data):
+        raise StopValidation("Remove the control characters from this field.")
 
 
 class SignInForm(FlaskForm):
@@ -141,6 +148,7 @@ class PriceForm(VersionedForm):
         validators=[
             InputRequired("Describe the credit policy."),
             Length(max=2000, message="Keep the credit policy under 2,000 characters."),
+            plain_text,
         ],
     )
 
@@ -159,11 +167,11 @@ class MarketForm(PriceForm):
     """A new market with its first price sheet."""
 
     name = StringField(
-        "Name", validators=[InputRequired("Enter the market's name."), Length(max=120)]
+        "Name", validators=[InputRequired("Enter the market's name."), Length(max=120), plain_text]
     )
     official_name = StringField(
         "Official metro area name",
-        validators=[InputRequired("Enter the official name."), Length(max=200)],
+        validators=[InputRequired("Enter the official name."), Length(max=200), plain_text],
     )
     slug = StringField(
         "Web address",
@@ -174,12 +182,14 @@ class MarketForm(PriceForm):
         ],
     )
     states = StringField(
-        "States", validators=[InputRequired("Enter the state codes, like TX or NY-NJ.")]
+        "States",
+        validators=[InputRequired("Enter the state codes, like TX or NY-NJ."), plain_text],
     )
     time_zone = StringField(
-        "Time zone", validators=[InputRequired("Enter an IANA time zone."), Length(max=64)]
+        "Time zone",
+        validators=[InputRequired("Enter an IANA time zone."), Length(max=64), plain_text],
     )
-    aliases = StringField("Other names and cities", validators=[Length(max=2000)])
+    aliases = StringField("Other names and cities", validators=[Length(max=2000), plain_text])
     seat_cap = WholeNumberField("Seat cap", 0, MAX_CAP)
 
 
@@ -187,7 +197,8 @@ class PersonForm(FlaskForm):
     """A loan officer to seat, or to hold a seat for."""
 
     name = StringField(
-        "Name", validators=[InputRequired("Enter the loan officer's name."), Length(max=120)]
+        "Name",
+        validators=[InputRequired("Enter the loan officer's name."), Length(max=120), plain_text],
     )
     email = EmailField(
         "Email",
@@ -197,7 +208,7 @@ class PersonForm(FlaskForm):
             Length(max=254),
         ],
     )
-    company = StringField("Company", validators=[Length(max=160)])
+    company = StringField("Company", validators=[Length(max=160), plain_text])
     nmls_id = StringField(
         "NMLS ID (optional)",
         validators=[
