@@ -13,6 +13,7 @@ from . import capacity
 from .audit_watch import acting_as
 from .extensions import db
 from .models import PriceSheet
+from .models import Seat
 from .models import utcnow
 
 
@@ -102,6 +103,11 @@ def release(actor: audit.Actor, seat_id: int, kind: str):
         if kind == "hold":
             return capacity.release_hold(seat_id)
         return capacity.release_seat(seat_id)
+
+
+def get_seat(seat_id: int) -> Seat | None:
+    """A seat or hold (released or not) by id, or None."""
+    return db.session.get(Seat, seat_id)
 
 
 def market_history(market_id: int, limit: int = 20):

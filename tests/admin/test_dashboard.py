@@ -17,7 +17,7 @@ def test_dashboard_charts_seat_fill_with_a_table(signed_in):
 
     body = signed_in.get("/admin/").get_data(as_text=True)
     assert 'role="img" aria-labelledby="fill-chart-title"' in body
-    assert "3 loan officers seated and 1 seats held, against 6 seats in 3 markets" in body
+    assert "3 loan officers seated and 1 seat held, against 6 seats in 3 markets" in body
     svg = body.split("<svg")[1].split("</svg>")[0]
     # Fullest first: Austin (100%), then Boise (50%), then the market with no seats.
     assert svg.index("Austin") < svg.index("Boise") < svg.index("&lt;b&gt;Odd")

@@ -367,16 +367,20 @@ def test_seat_hold_and_release_from_the_market_page(signed_in, dallas):
 
     hold = next(s for s in capacity.active_seats(dallas.id) if s.name == "Kim Ode")
     officer = next(s for s in capacity.active_seats(dallas.id) if s.name == "Lee Park")
-    assert (
-        signed_in.post(f"/admin/seats/{hold.id}/release", data={"kind": "hold"}).status_code == 303
-    )
-    assert (
-        signed_in.post(f"/admin/seats/{officer.id}/release", data={"kind": "seat"}).status_code
-        == 303
-    )
-    again = signed_in.post(f"/admin/seats/{officer.id}/release", data={"kind": "seat"})
-    assert again.status_code == 303
-    assert signed_in.post("/admin/seats/999999/release", data={"kind": "seat"}).status_code == 404
+    confirm = signed_in.get(f"/admin/seats/{hold.id}/release")
+    assert confirm.status_code == 200
+    assert "Release the hold for Kim Ode?" in confirm.get_data(as_text=True)
+    assert capacity.availability_by_id(dallas.id).held == 2  # asking changes nothing
+    assert signed_in.post(f"/admin/seats/{hold.id}/release").status_code == 303
+    page = signed_in.get(f"/admin/seats/{officer.id}/release").get_data(as_text=True)
+    assert "Release Lee Park's seat?" in page
+    assert signed_in.post(f"/admin/seats/{officer.id}/release").status_code == 303
+    again = signed_in.post(f"/admin/seats/{officer.id}/release", follow_redirects=True)
+    assert "Lee Park was already released." in again.get_data(as_text=True)
+    assert signed_in.get("/admin/seats/999999/release").status_code == 404
+    assert signed_in.post("/admin/seats/999999/release").status_code == 404
+    a = capacity.availability_by_id(dallas.id)
+    assert (a.seated, a.held) == (2, 1)
     assert [
         len(audit_rows(a)) for a in ("seat.add", "hold.add", "seat.release", "hold.release")
     ] == [1, 1, 1, 1]

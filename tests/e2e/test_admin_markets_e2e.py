@@ -59,6 +59,11 @@ def test_raise_a_full_markets_cap_in_place(page, browser, live_server):
     assert_accessible(page)
     page.goto(f"{live_server.url}/admin/markets/{market.id}")
     assert_accessible(page)
+    page.get_by_role("link", name="Release Officer 0").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Release Officer 0's seat?"
+    assert_accessible(page)
+    page.get_by_role("button", name="Release the seat").click()
+    assert page.get_by_role("status").inner_text() == "Released the seat of Officer 0."
     page.goto(f"{live_server.url}/admin/markets/new")
     assert_accessible(page)
 

@@ -12,6 +12,7 @@ from flask import url_for
 
 from ... import capacity
 from ... import market_admin
+from ...models import HELD
 from .auth import recent_signin_required
 from .blueprint import actor
 from .blueprint import bp
@@ -245,18 +246,26 @@ def hold_add(market_id: int):
     return redirect(url_for("admin.market_detail", market_id=market_id) + "#seats", 303)
 
 
-@bp.post("/seats/<int:seat_id>/release")
+@bp.route("/seats/<int:seat_id>/release", methods=["GET", "POST"])
 def seat_release(seat_id: int):
-    """Release a seated loan officer or a hold; the seat opens for the next person."""
-    kind = "hold" if request.form.get("kind") == "hold" else "seat"
+    """Release a seated loan officer or a hold, after a confirmation page (GET)."""
+    taken = market_admin.get_seat(seat_id)
+    if taken is None:
+        abort(404)
+    back = url_for("admin.market_detail", market_id=taken.market_id) + "#seats"
+    if taken.released_at is not None:
+        flash(f"{taken.name} was already released.", "warn")
+        return redirect(back, 303 if request.method == "POST" else 302)
+    if request.method == "GET":
+        return render_template(
+            "admin/markets/release.html", seat=taken, row=_row_or_404(taken.market_id)
+        )
+    kind = "hold" if taken.kind == HELD else "seat"
     try:
         released = market_admin.release(actor(), seat_id, kind)
-    except capacity.UnknownSeat:
-        abort(404)
-    except capacity.AlreadyReleased as error:
+    except capacity.CapacityError as error:  # released by someone else meanwhile
         flash(error.message, "warn")
-        return redirect(url_for("admin.markets"), 303)
+        return redirect(back, 303)
     what = "hold for" if kind == "hold" else "seat of"
     flash(f"Released the {what} {released.name}.", "ok")
-    target = url_for("admin.market_detail", market_id=released.market_id) + "#seats"
-    return redirect(target, 303)
+    return redirect(back, 303)
