@@ -42,7 +42,7 @@ def write_transaction():
     the first read, so a read-then-write can't be overtaken by another process. On
     PostgreSQL the service locks the rows it reads (SELECT ... FOR UPDATE).
     """
-    session = db.session
+    session = db.session()  # the real Session: scoped_session has no in_transaction()
     if session.in_transaction():
         # Whatever was read before belongs to no unit of work; start clean.
         session.rollback()

@@ -160,7 +160,7 @@ class OutboxMessage(db.Model):
     FAILED = "failed"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    to: Mapped[str] = mapped_column(String(254))
+    recipient: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(300))
     text_body: Mapped[str] = mapped_column(Text)
     html_body: Mapped[str | None] = mapped_column(Text)
@@ -173,4 +173,4 @@ class OutboxMessage(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     def __repr__(self) -> str:
-        return f"<OutboxMessage {self.id} {self.status} to={self.to!r}>"
+        return f"<OutboxMessage {self.id} {self.status} to={self.recipient!r}>"
