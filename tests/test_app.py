@@ -89,7 +89,7 @@ def test_site_url_https_makes_cookies_secure(monkeypatch, tmp_path):
 
 def test_pages_carry_csrf_token_for_htmx_and_htmx_config(client):
     html = client.get("/").get_data(as_text=True)
-    assert "hx-headers='{\"X-CSRFToken\": \"" in html
+    assert 'hx-headers=\'{"X-CSRFToken": "' in html
     assert '"allowEval": false' in html
     assert "htmx-2.0.11.min.js" in html
     assert "<script>" not in html  # no inline script
