@@ -61,6 +61,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Mount one blueprint per audience."""
+    from .views import book
     from .views import main
     from .views import markets
     from .views import resources
@@ -70,3 +71,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(resources.bp)
     app.register_blueprint(tools.bp)
     app.register_blueprint(markets.bp)
+    app.register_blueprint(book.bp)

@@ -6,18 +6,45 @@ tested without a database; the query wrappers below it load that data in one go.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import re
+import uuid
 from collections.abc import Iterable
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
+from dataclasses import replace
 from datetime import date
 from datetime import datetime
 from datetime import time
 from datetime import timedelta
 from datetime import UTC
 from functools import lru_cache
+from urllib.parse import urlsplit
 from zoneinfo import available_timezones
 from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from . import booking_mail
+from . import capacity
+from .database import write_transaction
+from .extensions import db
+from .models import BlackoutDay
+from .models import Booking
+from .models import CANCELLED
+from .models import COMPLETED
+from .models import CONFIRMED
+from .models import Host
+from .models import Market
+from .models import NO_SHOW
+from .models import TimeOff
+from .models import utcnow
 
 MIDNIGHT = time(0, 0)
 
@@ -275,3 +302,351 @@ def hosts_free_at(
     ]
     free.sort(key=lambda host: (week_load(host, start), host.host_id))
     return [host.host_id for host in free]
+
+
+# ---------------------------------------------------------------------------
+# Loading the engine's data
+
+
+def rules() -> Rules:
+    """The configured calendar rules of the running app."""
+    return Rules.from_config(current_app.config)
+
+
+CALL_STATUSES = (CONFIRMED, COMPLETED, NO_SHOW)  # calls that count (a cancelled one doesn't)
+MARGIN = timedelta(days=8)  # enough to see a whole local week and day around any window
+
+
+def load_calendars(
+    session, start: datetime, end: datetime, *, exclude_booking: int | None = None
+) -> list[HostCalendar]:
+    """Every active host with hours, time off and calls around [start, end), in three queries."""
+    hosts = session.scalars(
+        select(Host)
+        .where(Host.active.is_(True))
+        .options(selectinload(Host.hours))
+        .order_by(Host.id)
+    ).all()
+    off: dict[int, list] = {}
+    for row in session.execute(
+        select(TimeOff.host_id, TimeOff.starts_at, TimeOff.ends_at).where(
+            TimeOff.ends_at > start - MARGIN, TimeOff.starts_at < end + MARGIN
+        )
+    ):
+        off.setdefault(row.host_id, []).append((row.starts_at, row.ends_at))
+    calls: dict[int, list] = {}
+    query = select(Booking.host_id, Booking.starts_at, Booking.ends_at).where(
+        Booking.status.in_(CALL_STATUSES),
+        Booking.starts_at >= start - MARGIN,
+        Booking.starts_at < end + MARGIN,
+    )
+    if exclude_booking is not None:
+        query = query.where(Booking.id != exclude_booking)
+    for row in session.execute(query):
+        calls.setdefault(row.host_id, []).append((row.starts_at, row.ends_at))
+    calendars = []
+    for host in hosts:
+        if parse_zone(host.time_zone) is None:
+            current_app.logger.warning("host %s has an unknown time zone; skipped", host.id)
+            continue
+        calendars.append(
+            HostCalendar(
+                host_id=host.id,
+                zone=host.time_zone,
+                hours=tuple(HoursRange(h.weekday, h.starts, h.ends) for h in host.hours),
+                time_off=tuple(off.get(host.id, ())),
+                calls=tuple(calls.get(host.id, ())),
+            )
+        )
+    return calendars
+
+
+def load_blackouts(session, start: datetime, end: datetime) -> frozenset[date]:
+    """Company blackout dates near [start, end)."""
+    first = (start - timedelta(days=2)).date()
+    last = (end + timedelta(days=2)).date()
+    return frozenset(
+        session.scalars(
+            select(BlackoutDay.day).where(BlackoutDay.day >= first, BlackoutDay.day <= last)
+        )
+    )
+
+
+def month_counts(year: int, month: int, tz: ZoneInfo, now: datetime | None = None) -> dict:
+    """Free times per local day of a month, in the visitor's zone."""
+    now = now or utcnow()
+    begins, _ = day_bounds(date(year, month, 1), tz)
+    ends = begins + timedelta(days=32)
+    session = db.session
+    return month_availability(
+        load_calendars(session, begins, ends),
+        rules(),
+        load_blackouts(session, begins, ends),
+        year,
+        month,
+        tz,
+        now,
+    )
+
+
+def day_slots(
+    day: date, tz: ZoneInfo, now: datetime | None = None, *, exclude_booking: int | None = None
+) -> list[datetime]:
+    """Free start times (UTC) on a local day in the visitor's zone."""
+    now = now or utcnow()
+    begins, ends = day_bounds(day, tz)
+    session = db.session
+    calendars = load_calendars(session, begins, ends, exclude_booking=exclude_booking)
+    return free_slots(calendars, rules(), load_blackouts(session, begins, ends), day, tz, now)
+
+
+# ---------------------------------------------------------------------------
+# Booking, rescheduling and cancelling
+
+
+class BookingError(Exception):
+    """A booking request the rules refuse; the message is fit to show a person."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class SlotUnavailable(BookingError):
+    """The time is not one we offer (past, too soon, too far, outside hours)."""
+
+
+class SlotTaken(BookingError):
+    """The time was free a moment ago, but someone else just booked it."""
+
+
+class MarketClosed(BookingError):
+    """The market is full: the next step is the waitlist, not a call."""
+
+
+class BookingClosed(BookingError):
+    """The call was cancelled or has already happened, so it can't be changed."""
+
+
+@dataclass(frozen=True)
+class Details:
+    """What the prospect told us in the booking form (already validated by the form)."""
+
+    name: str
+    email: str
+    phone: str
+    company: str
+    lead_source: str
+    time_zone: str
+    consent: bool
+    nmls_id: str | None = None
+    notes: str = ""
+
+
+MANAGE_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{43}$")
+
+
+def manage_token(form_token: str) -> str:
+    """The private manage-link token for the booking made from a form.
+
+    An HMAC of the form's one-time token under SECRET_KEY: unguessable without both, and
+    the same for a resubmitted form, so a retry can be sent to the booking it already made
+    (only its SHA-256 hash is stored).
+    """
+    key = current_app.config["SECRET_KEY"].encode()
+    digest = hmac.new(key, b"booking-manage:" + form_token.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def find_booking(token: str) -> Booking | None:
+    """The booking a manage-link token opens, or None."""
+    if not token or not MANAGE_TOKEN_RE.match(token):
+        return None
+    return db.session.scalars(
+        select(Booking)
+        .where(Booking.manage_token_hash == _token_hash(token))
+        .options(selectinload(Booking.host), selectinload(Booking.market))
+    ).one_or_none()
+
+
+def _check_window(start: datetime, now: datetime, r: Rules) -> None:
+    if start.tzinfo is None:
+        raise SlotUnavailable("That time has no time zone; please pick a time from the calendar.")
+    if start < r.earliest(now):
+        raise SlotUnavailable(
+            "That time is in the past or too soon: calls need at least "
+            f"{r.min_notice_minutes // 60} hours' notice. Please pick another time."
+        )
+    if start >= r.latest(now):
+        raise SlotUnavailable(
+            f"We book calls up to {r.horizon_days} days ahead. Please pick an earlier time."
+        )
+
+
+def _choose_host(
+    session, start: datetime, now: datetime, exclude_booking: int | None, prefer: int | None
+) -> int:
+    """The host who takes a call at `start`, with the hosts' rows locked; raises if none."""
+    r = rules()
+    end = start + r.call_length
+    blackouts = load_blackouts(session, start, end)
+    calendars = load_calendars(session, start, end, exclude_booking=exclude_booking)
+    candidates = hosts_free_at(calendars, r, blackouts, start, now)
+    if not candidates:
+        without_calls = [replace(c, calls=()) for c in calendars]
+        if hosts_free_at(without_calls, r, blackouts, start, now):
+            raise SlotTaken("That time was just taken. Please choose another time.")
+        raise SlotUnavailable("That time isn't one we offer. Please pick a time from the calendar.")
+    # Lock the candidates in id order (no deadlocks), then look again with fresh data:
+    # a booking committed meanwhile by another worker is seen now (FOR UPDATE on
+    # PostgreSQL; on SQLite BEGIN IMMEDIATE already serialises writers).
+    session.execute(
+        select(Host.id).where(Host.id.in_(candidates)).order_by(Host.id).with_for_update()
+    )
+    calendars = load_calendars(session, start, end, exclude_booking=exclude_booking)
+    fresh = hosts_free_at(calendars, r, blackouts, start, now)
+    if not fresh:
+        raise SlotTaken("That time was just taken. Please choose another time.")
+    if prefer in fresh:
+        return prefer
+    return fresh[0]
+
+
+def book(
+    market_id: int,
+    start: datetime,
+    details: Details,
+    form_token: str,
+    now: datetime | None = None,
+) -> tuple[Booking, str, bool]:
+    """Book a call; returns (booking, manage token, created). A resubmitted form returns the
+    booking it made the first time, with created False."""
+    now = now or utcnow()
+    token = manage_token(form_token)
+    with write_transaction() as session:
+        existing = _by_form_token(session, form_token)
+        if existing is not None:
+            return existing, token, False
+        market = session.get(Market, market_id)
+        if market is None:
+            raise BookingError("That market does not exist.")
+        availability = capacity.availability_by_id(market.id, now)
+        if availability is None or availability.full:
+            raise MarketClosed(
+                f"{market.name} is full, so calls are closed. Join the waitlist instead."
+            )
+        _check_window(start, now, rules())
+        host_id = _choose_host(session, start, now, None, None)
+        existing = _by_form_token(session, form_token)  # a twin request may have won the locks
+        if existing is not None:
+            return existing, token, False
+        booking = Booking(
+            market_id=market.id,
+            host_id=host_id,
+            starts_at=start,
+            ends_at=start + rules().call_length,
+            status=CONFIRMED,
+            name=details.name,
+            email=details.email,
+            phone=details.phone,
+            company=details.company,
+            nmls_id=details.nmls_id,
+            lead_source=details.lead_source,
+            notes=details.notes,
+            consent=details.consent,
+            visitor_time_zone=details.time_zone,
+            form_token=form_token,
+            manage_token_hash=_token_hash(token),
+            ics_uid=f"call-{uuid.uuid4().hex}@{_uid_domain()}",
+            sequence=0,
+            created_at=now,
+            updated_at=now,
+        )
+        try:
+            with session.begin_nested():
+                session.add(booking)
+        except IntegrityError:
+            existing = _by_form_token(session, form_token)
+            if existing is not None:
+                return existing, token, False
+            raise SlotTaken("That time was just taken. Please choose another time.") from None
+        try:
+            booking.quote = capacity.add_quote(session, market.id, now=now)
+        except capacity.NoPriceSheet:
+            booking.quote = None  # the confirmation says the quote will follow by email
+        session.flush()
+        booking_mail.queue_confirmation(booking, token)
+    return booking, token, True
+
+
+def _by_form_token(session, form_token: str) -> Booking | None:
+    return session.scalars(
+        select(Booking)
+        .where(Booking.form_token == form_token)
+        .execution_options(populate_existing=True)
+    ).one_or_none()
+
+
+def _locked_booking(session, token: str) -> Booking:
+    booking = None
+    if token and MANAGE_TOKEN_RE.match(token):
+        booking = session.scalars(
+            select(Booking)
+            .where(Booking.manage_token_hash == _token_hash(token))
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).one_or_none()
+    if booking is None:
+        raise BookingError("We couldn't find that booking.")
+    return booking
+
+
+def reschedule(token: str, start: datetime, now: datetime | None = None) -> Booking:
+    """Move a confirmed call to a new free time; the old time is freed at once."""
+    now = now or utcnow()
+    with write_transaction() as session:
+        booking = _locked_booking(session, token)
+        if booking.status != CONFIRMED or booking.starts_at <= now:
+            raise BookingClosed("This call can no longer be changed.")
+        if start == booking.starts_at:
+            return booking  # a repeated submit: already there
+        _check_window(start, now, rules())
+        host_id = _choose_host(session, start, now, booking.id, booking.host_id)
+        booking.host_id = host_id
+        booking.starts_at = start
+        booking.ends_at = start + rules().call_length
+        booking.sequence += 1
+        booking.updated_at = now
+        try:
+            with session.begin_nested():
+                session.flush()
+        except IntegrityError:
+            raise SlotTaken("That time was just taken. Please choose another time.") from None
+        session.refresh(booking, ["host"])
+        booking_mail.queue_rescheduled(booking, token)
+    return booking
+
+
+def cancel(token: str, now: datetime | None = None) -> Booking:
+    """Cancel a confirmed call (a second cancel changes nothing)."""
+    now = now or utcnow()
+    with write_transaction() as session:
+        booking = _locked_booking(session, token)
+        if booking.status == CANCELLED:
+            return booking
+        if booking.status != CONFIRMED or booking.starts_at <= now:
+            raise BookingClosed("This call has already taken place, so it can't be cancelled.")
+        booking.status = CANCELLED
+        booking.cancelled_at = now
+        booking.updated_at = now
+        booking.sequence += 1
+        booking_mail.queue_cancelled(booking, token)
+    return booking
+
+
+def _uid_domain() -> str:
+    return urlsplit(current_app.config["SITE_URL"]).hostname or "localhost"

@@ -17,6 +17,7 @@ from sqlalchemy import Integer
 from sqlalchemy import JSON
 from sqlalchemy import String
 from sqlalchemy import Text
+from sqlalchemy import text
 from sqlalchemy import Time
 from sqlalchemy import true
 from sqlalchemy import TypeDecorator
@@ -174,3 +175,85 @@ class OutboxMessage(db.Model):
 
     def __repr__(self) -> str:
         return f"<OutboxMessage {self.id} {self.status} to={self.recipient!r}>"
+
+
+# ---------------------------------------------------------------------------
+# Booked calls.
+
+CONFIRMED = "confirmed"
+CANCELLED = "cancelled"
+COMPLETED = "completed"
+NO_SHOW = "no_show"
+BOOKING_STATUSES = (CONFIRMED, CANCELLED, COMPLETED, NO_SHOW)
+LEAD_SOURCES = {
+    "shared": "Shared leads",
+    "exclusive": "Exclusive leads",
+    "none": "No paid leads yet",
+}
+
+
+class Booking(db.Model):
+    """A twenty-minute call booked by a prospect with one host.
+
+    One host can't have two confirmed calls starting at the same moment: a partial unique
+    index settles racing bookings in the database. `form_token` makes a resubmitted form
+    return the first booking; the manage link's token is kept only as a SHA-256 hash.
+    """
+
+    __tablename__ = "bookings"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('confirmed', 'cancelled', 'completed', 'no_show')", name="status_known"
+        ),
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        CheckConstraint("lead_source IN ('shared', 'exclusive', 'none')", name="lead_source_known"),
+        Index(
+            "uq_bookings_host_start_confirmed",
+            "host_id",
+            "starts_at",
+            unique=True,
+            sqlite_where=text("status = 'confirmed'"),
+            postgresql_where=text("status = 'confirmed'"),
+        ),
+        Index("ix_bookings_starts_at", "starts_at"),
+        Index("ix_bookings_market_id", "market_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    market_id: Mapped[int] = mapped_column(ForeignKey("markets.id"))
+    host_id: Mapped[int] = mapped_column(ForeignKey("hosts.id"))
+    quote_id: Mapped[int | None] = mapped_column(ForeignKey("quotes.id"))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(12), default=CONFIRMED)
+    name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(254))
+    phone: Mapped[str] = mapped_column(String(40))
+    company: Mapped[str] = mapped_column(String(160))
+    nmls_id: Mapped[str | None] = mapped_column(String(12))
+    lead_source: Mapped[str] = mapped_column(String(10))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    visitor_time_zone: Mapped[str] = mapped_column(String(64))
+    form_token: Mapped[str] = mapped_column(String(64), unique=True)
+    manage_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    ics_uid: Mapped[str] = mapped_column(String(200), unique=True)
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    host: Mapped[Host] = relationship()
+    market: Mapped[Market] = relationship()
+    quote: Mapped[Quote | None] = relationship()
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == CONFIRMED
+
+    @property
+    def lead_source_label(self) -> str:
+        return LEAD_SOURCES.get(self.lead_source, self.lead_source)
+
+    def __repr__(self) -> str:
+        return f"<Booking {self.id} {self.status} {self.starts_at:%Y-%m-%d %H:%M}Z>"
