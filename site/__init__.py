@@ -48,6 +48,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     """Bind the extension objects to this app."""
+    from . import models  # noqa: F401  (the tables must be known to migrations and queries)
     from .database import configure_engine
 
     db.init_app(app)

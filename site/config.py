@@ -107,4 +107,7 @@ def from_environment(instance_path: str) -> dict:
         ),
         "MAIL_TIMEOUT_SECONDS": _int("MAIL_TIMEOUT_SECONDS", 30),
         "MAIL_MAX_ATTEMPTS": _int("MAIL_MAX_ATTEMPTS", 5),
+        # Markets: how long a written quote holds, how often the seat widget refreshes.
+        "QUOTE_VALID_DAYS": _int("QUOTE_VALID_DAYS", 30),
+        "SEAT_WIDGET_POLL_SECONDS": _int("SEAT_WIDGET_POLL_SECONDS", 20),
     }

@@ -11,6 +11,7 @@ from sqlalchemy import Boolean
 from sqlalchemy import CheckConstraint
 from sqlalchemy import Date
 from sqlalchemy import DateTime
+from sqlalchemy import event
 from sqlalchemy import ForeignKey
 from sqlalchemy import Index
 from sqlalchemy import Integer
@@ -20,25 +21,27 @@ from sqlalchemy import Text
 from sqlalchemy import text
 from sqlalchemy import Time
 from sqlalchemy import true
-from sqlalchemy import TypeDecorator
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
+from sqlalchemy.types import TypeDecorator
 
 from .extensions import db
+from .geo import fold
+from .geo import split_states
+from .geo import US_STATES
 
 
 def utcnow() -> datetime:
-    """The current time, UTC-aware (a callable default, never a value computed at import)."""
+    """The current time, timezone-aware, in UTC."""
     return datetime.now(UTC)
 
 
 class UTCDateTime(TypeDecorator):
-    """A timestamp stored in UTC and always read back timezone-aware.
+    """A point in time stored in UTC and always read back timezone-aware.
 
-    SQLite has no time zone type and hands back naive values; PostgreSQL keeps the zone.
-    Either way the application only ever sees aware UTC datetimes, and a naive value
-    is refused on the way in rather than silently taken for local time.
+    PostgreSQL keeps the zone (timestamptz); SQLite keeps none, so values are stored as
+    naive UTC there and made aware again on the way out — comparisons then work alike.
     """
 
     impl = DateTime(timezone=True)
@@ -48,7 +51,7 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         if value.tzinfo is None:
-            raise ValueError("naive datetime: store times as UTC-aware values")
+            raise ValueError("naive datetime: pass a timezone-aware value")
         value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
@@ -58,6 +61,164 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+class Market(db.Model):
+    """A US metro area with a capped number of seats."""
+
+    __tablename__ = "markets"
+    __table_args__ = (CheckConstraint("seat_cap >= 0", name="seat_cap_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    # The short name people use ("Dallas–Fort Worth") and the OMB title of the metro area.
+    name: Mapped[str] = mapped_column(String(120))
+    official_name: Mapped[str] = mapped_column(String(200))
+    # State codes as in the OMB title: "TX", "NY-NJ", "DC-VA-MD-WV".
+    states: Mapped[str] = mapped_column(String(40))
+    # Principal cities and other well-known places, separated by semicolons.
+    aliases: Mapped[str] = mapped_column(Text, default="")
+    time_zone: Mapped[str] = mapped_column(String(64))
+    population: Mapped[int | None] = mapped_column(Integer)
+    seat_cap: Mapped[int] = mapped_column(Integer)
+    # Raised on every staff edit of the market (cap, prices) to refuse lost updates.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # Folded words of every name the market answers to, for search (kept by an event).
+    search_key: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    price_sheets: Mapped[list[PriceSheet]] = relationship(
+        back_populates="market", order_by="PriceSheet.effective_at", lazy="raise_on_sql"
+    )
+
+    @property
+    def state_codes(self) -> list[str]:
+        """The market's state codes, in the order of its official title."""
+        return split_states(self.states)
+
+    @property
+    def state_names(self) -> list[str]:
+        """Full state names."""
+        return [US_STATES.get(code, code) for code in self.state_codes]
+
+    @property
+    def alias_list(self) -> list[str]:
+        """The principal cities and other names, one per entry."""
+        return [a.strip() for a in (self.aliases or "").split(";") if a.strip()]
+
+    def compute_search_key(self) -> str:
+        """Every searchable word, space-padded so a query word can match a word's start."""
+        parts = [self.name, self.official_name, " ".join(self.state_codes)]
+        parts += self.state_names + self.alias_list
+        return " " + fold(" ".join(p or "" for p in parts)) + " "
+
+    def __repr__(self) -> str:
+        return f"<Market {self.slug}>"
+
+
+@event.listens_for(Market, "before_insert")
+@event.listens_for(Market, "before_update")
+def _keep_search_key(_mapper, _connection, market: Market) -> None:
+    market.search_key = market.compute_search_key()
+
+
+class PriceSheet(db.Model):
+    """A market's prices from a date on; append-only, the latest in effect is current."""
+
+    __tablename__ = "price_sheets"
+    __table_args__ = (
+        CheckConstraint("price_per_lead_cents > 0", name="price_positive"),
+        CheckConstraint("monthly_minimum_leads >= 0", name="minimum_not_negative"),
+        CheckConstraint("setup_fee_cents >= 0", name="setup_fee_not_negative"),
+        CheckConstraint("return_window_days >= 0", name="return_window_not_negative"),
+        Index("ix_price_sheets_market_effective", "market_id", "effective_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    market_id: Mapped[int] = mapped_column(ForeignKey("markets.id"))
+    price_per_lead_cents: Mapped[int] = mapped_column(Integer)
+    monthly_minimum_leads: Mapped[int] = mapped_column(Integer)
+    setup_fee_cents: Mapped[int] = mapped_column(Integer)
+    return_window_days: Mapped[int] = mapped_column(Integer)
+    credit_policy: Mapped[str] = mapped_column(Text)
+    effective_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    market: Mapped[Market] = relationship(back_populates="price_sheets")
+
+    @property
+    def monthly_minimum_cents(self) -> int:
+        """What the monthly minimum comes to at this price."""
+        return self.price_per_lead_cents * self.monthly_minimum_leads
+
+
+SEATED = "seated"
+HELD = "held"
+
+
+class Seat(db.Model):
+    """A seat taken by a loan officer (seated) or offered to someone until it expires (held).
+
+    Released seats keep their row (released_at set), so the history stays.
+    """
+
+    __tablename__ = "seats"
+    __table_args__ = (
+        CheckConstraint("kind IN ('seated', 'held')", name="kind_known"),
+        CheckConstraint("kind = 'seated' OR expires_at IS NOT NULL", name="hold_expires"),
+        Index("ix_seats_market_active", "market_id", "released_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    market_id: Mapped[int] = mapped_column(ForeignKey("markets.id"))
+    kind: Mapped[str] = mapped_column(String(10))
+    name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(254))
+    company: Mapped[str] = mapped_column(String(160), default="")
+    nmls_id: Mapped[str | None] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    market: Mapped[Market] = relationship()
+
+    def is_active(self, now: datetime) -> bool:
+        """Whether the seat counts against the cap at this moment."""
+        if self.released_at is not None:
+            return False
+        return self.kind == SEATED or (self.expires_at is not None and self.expires_at > now)
+
+
+class Quote(db.Model):
+    """A written quote: a copy of a price sheet's numbers that never changes afterwards."""
+
+    __tablename__ = "quotes"
+    __table_args__ = (Index("ix_quotes_market_id", "market_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    market_id: Mapped[int] = mapped_column(ForeignKey("markets.id"))
+    price_sheet_id: Mapped[int] = mapped_column(ForeignKey("price_sheets.id"))
+    market_name: Mapped[str] = mapped_column(String(120))
+    price_per_lead_cents: Mapped[int] = mapped_column(Integer)
+    monthly_minimum_leads: Mapped[int] = mapped_column(Integer)
+    setup_fee_cents: Mapped[int] = mapped_column(Integer)
+    return_window_days: Mapped[int] = mapped_column(Integer)
+    credit_policy: Mapped[str] = mapped_column(Text)
+    sheet_effective_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    valid_until: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    market: Mapped[Market] = relationship()
+
+    @property
+    def monthly_minimum_cents(self) -> int:
+        """What the monthly minimum comes to at the quoted price."""
+        return self.price_per_lead_cents * self.monthly_minimum_leads
+
+    def is_valid(self, now: datetime) -> bool:
+        """Whether the quote can still be accepted at this moment."""
+        return now <= self.valid_until
 
 
 # ---------------------------------------------------------------------------
