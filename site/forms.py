@@ -10,6 +10,7 @@ from wtforms import BooleanField
 from wtforms import EmailField
 from wtforms import HiddenField
 from wtforms import RadioField
+from wtforms import SelectChoice
 from wtforms import StringField
 from wtforms import TelField
 from wtforms import TextAreaField
@@ -121,7 +122,7 @@ class BookingForm(FlaskForm):
     )
     lead_source = RadioField(
         "Where do your leads come from today?",
-        choices=list(LEAD_SOURCES.items()),
+        choices=[SelectChoice(value, label) for value, label in LEAD_SOURCES.items()],
         validators=[InputRequired("Choose where your leads come from today.")],
     )
     notes = TextAreaField(

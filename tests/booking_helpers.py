@@ -33,7 +33,7 @@ def make_market(slug="dallas-fort-worth", name="Dallas–Fort Worth", cap=5, zon
         states="TX",
         time_zone=zone,
         seat_cap=cap,
-        aliases=["Dallas", "Fort Worth"],
+        aliases=name.replace("–", ";").split(";"),
         population=8_000_000,
         prices=dict(PRICES),
     )

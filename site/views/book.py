@@ -22,6 +22,7 @@ from flask import url_for
 from .. import booking
 from .. import booking_mail
 from .. import capacity
+from .. import market_search
 from .. import when
 from ..extensions import db
 from ..extensions import limiter
@@ -264,7 +265,7 @@ def _market_or_404(slug: str) -> capacity.Availability:
 def index():
     """Choose your market: open markets offer the calendar, full ones the waitlist."""
     query = request.args.get("q", "", type=str)[:MAX_QUERY].strip()
-    found = capacity.search_markets(query)
+    found = market_search.search_markets(query)
     template = "book/_markets.html" if _wants_fragment() else "book/index.html"
     return _vary(make_response(render_template(template, found=found, query=query)))
 
