@@ -122,14 +122,17 @@ class Availability:
 
     @property
     def cap(self) -> int:
+        """The market's seat cap."""
         return self.market.seat_cap
 
     @property
     def open(self) -> int:
+        """Seats a visitor can still have."""
         return open_seats(self.cap, self.seated, self.held, self.waiting)
 
     @property
     def status(self) -> Status:
+        """Open, Few left or Full."""
         return status_for(self.open)
 
     @property
@@ -183,6 +186,7 @@ def _count_columns(market_id, now: datetime):
 
 
 def _availability_select(now: datetime):
+    """Markets with their three counts, as correlated subqueries (one round trip)."""
     return select(Market, *_count_columns(Market.id, now))
 
 

@@ -64,8 +64,8 @@ def test_seating_counts_down_to_full_and_then_refuses(app):
     capacity.seat(market.id, name="Last One", email="last@lender.example")
     with pytest.raises(capacity.MarketFull, match="Dallas–Fort Worth is full"):
         capacity.seat(market.id, name="Too Late", email="late@lender.example")
-    a = capacity.get_availability("dallas-fort-worth")
-    assert (a.seated, a.open, a.status) == (3, 0, Status.FULL)
+    a = capacity.availability_by_id(market.id)
+    assert (a.seated, a.open, a.status, a.full) == (3, 0, Status.FULL, True)
     assert db.session.query(Seat).count() == 3
 
 

@@ -93,7 +93,10 @@ def test_index_state_filter(client, markets):
 def test_index_unknown_state_is_a_400_with_a_message(client, markets):
     response = client.get("/markets/?state=ZZ")
     assert response.status_code == 400
-    assert "is not a US state code" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert "is not a US state code" in html
+    assert "No markets shown." in html and "/markets/houston" not in html
+    assert '<option value="TX">Texas</option>' in html  # the menu to pick a real state
 
 
 def test_index_book_notice(client, markets):

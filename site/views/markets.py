@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from flask import abort
@@ -43,9 +44,11 @@ def index():
     try:
         found = market_search.search_markets(query, state)
     except market_search.UnknownState as error:
+        # The page with the message and an empty list, the state menu still usable.
+        found = replace(market_search.search_markets(query), results=[])
         html = render_template(
             "markets/index.html",
-            found=market_search.MarketSearch(query, None, []),
+            found=found,
             error=error.message,
             next_step=request.args.get("next"),
         )
