@@ -187,6 +187,14 @@ def test_booking_makes_one_booking_a_quote_and_queued_mail(client, market):
     assert str(event["UID"]) == made.ics_uid
 
 
+def test_confirmation_shows_the_visitors_zone_and_the_markets(client, market):
+    start = free_times()[0]
+    path = manage_path(book_via_form(client, start, tz="Europe/London")[0])
+    html = client.get(path).get_data(as_text=True)
+    assert when(start, ZoneInfo("Europe/London")) in html
+    assert when(start, ZoneInfo("America/Chicago")) + " in Dallas–Fort Worth" in html
+
+
 def test_a_resubmitted_form_returns_the_first_booking(client, market):
     start = free_times()[0]
     first, token = book_via_form(client, start)

@@ -191,6 +191,7 @@ def build_widget(
     pick_endpoint: str,
     args: dict,
     exclude_booking: int | None = None,
+    current: datetime | None = None,
 ) -> Widget:
     """Read month, day and zone from the request and compute the month and the day's times."""
     tz_name, zone_notice = _zone(default_zone)
@@ -217,6 +218,7 @@ def build_widget(
     if day is None or (day.year, day.month) != (year, month):
         day = min(counts) if counts else None
     slots = booking.day_slots(day, tz, now, exclude_booking=exclude_booking) if day else []
+    slots = [s for s in slots if s != current]  # moving to the time you have changes nothing
     prev = _shift(year, month, -1)
     nxt = _shift(year, month, 1)
     weeks = calendar_module.Calendar(firstweekday=6).monthdatescalendar(year, month)
@@ -449,6 +451,7 @@ def reschedule(token: str):
         pick_endpoint="book.reschedule_confirm",
         args={"token": token},
         exclude_booking=found.id,
+        current=found.starts_at,
     )
     template = "book/_widget.html" if _wants_fragment() else "book/reschedule.html"
     html = render_template(template, b=found, market=found.market, w=widget, mode="reschedule")
@@ -472,6 +475,7 @@ def reschedule_times(token: str):
         pick_endpoint="book.reschedule_confirm",
         args={"token": token},
         exclude_booking=found.id,
+        current=found.starts_at,
     )
     html = render_template("book/_times_response.html", b=found, market=found.market, w=widget)
     return _private(_vary(make_response(html)))

@@ -27,10 +27,9 @@
 
   document.addEventListener("DOMContentLoaded", detectZone);
   document.addEventListener("htmx:afterSettle", function (event) {
-    var elt = event.detail && event.detail.elt;
-    if (elt && elt.classList && elt.classList.contains("day-free")) {
-      var times = document.getElementById("times");
-      if (times) times.focus();
+    // A day's times arrived (the swapped-in section settles): read them next.
+    if (event.target && event.target.id === "times" && document.contains(event.target)) {
+      event.target.focus();
     }
     detectZone();
   });
