@@ -6,7 +6,6 @@ import calendar as calendar_module
 from dataclasses import dataclass
 from datetime import date
 from datetime import datetime
-from datetime import timedelta
 from datetime import UTC
 from zoneinfo import ZoneInfo
 
@@ -552,4 +551,4 @@ def cancel(token: str):
 @bp.app_context_processor
 def booking_helpers():
     """Values the booking templates need."""
-    return {"start_param": start_param, "timedelta": timedelta}
+    return {"start_param": start_param}
