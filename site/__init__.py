@@ -65,6 +65,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Mount one blueprint per audience."""
     from .views import admin
+    from .views import book
     from .views import main
     from .views import markets
     from .views import resources
@@ -75,3 +76,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(tools.bp)
     app.register_blueprint(markets.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(book.bp)

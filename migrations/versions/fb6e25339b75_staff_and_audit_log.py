@@ -3,7 +3,7 @@
 Staff sign in to /admin; the audit log keeps every change they make (who, when, before, after).
 
 Revision ID: fb6e25339b75
-Revises: c29f79b35505
+Revises: a743c159bedd
 Create Date: 2026-11-29 19:43:49.899264
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'fb6e25339b75'
-down_revision = 'c29f79b35505'
+down_revision = 'a743c159bedd'
 branch_labels = None
 depends_on = None
 
