@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from .audit import Actor
 from .audit import record
+from .models import Booking
 from .models import HELD
 from .models import Market
 from .models import PriceSheet
@@ -153,6 +154,16 @@ def _seat(_session, seat: Seat, is_new: bool) -> Iterator[Change]:
         )
 
 
+def _booking(_session, call: Booking, is_new: bool) -> Iterator[Change]:
+    if is_new:
+        return
+    before, after, changed = _before_after(call, "status")
+    if changed:
+        what = {"name": call.name, "starts_at": call.starts_at.isoformat()}
+        yield "booking.status", "booking", call.id, {"status": before, **what}, {"status": after}
+
+
 watch(Market, _market)
+watch(Booking, _booking)
 watch(PriceSheet, _price_sheet)
 watch(Seat, _seat)

@@ -58,3 +58,35 @@ def test_sign_in_work_and_sign_out(page, live_server, staff_email):
     page.go_back()
     page.reload()
     assert page.url.startswith(live_server.url + "/admin/login")
+
+
+def test_calls_and_outbox_pages_are_accessible(page, live_server, staff_email):
+    from datetime import datetime
+    from datetime import timedelta
+    from datetime import UTC
+
+    from mortgage_connect import booking
+    from tests.booking_helpers import make_host
+    from tests.booking_helpers import make_market
+
+    market = make_market()
+    make_host()
+    start = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0)
+    details = booking.Details(
+        name="Pat Prospect", email="pat@example.com", phone="214-555-0187",
+        company="Prospect Home Loans", lead_source="shared", time_zone="America/Chicago",
+        consent=True,
+    )  # fmt: skip
+    booking.book(market.id, start + timedelta(days=3), details, "form-a", now=start)
+    page.goto(live_server.url + "/admin/login")
+    sign_in(page, live_server.url, staff_email)
+    page.get_by_role("navigation", name="Admin").get_by_role("link", name="Calls").click()
+    assert page.get_by_role("cell", name="Dallas–Fort Worth").is_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Cancel the call with Pat Prospect").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Cancel the call").click()
+    assert page.get_by_text("the cancellation was emailed").is_visible()
+    page.get_by_role("navigation", name="Admin").get_by_role("link", name="Outbox").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Outbox"
+    assert_accessible(page)

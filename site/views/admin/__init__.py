@@ -2,8 +2,9 @@
 
 from . import audit_log
 from . import auth
+from . import calls
 from . import dashboard
 from . import markets
 from .blueprint import bp
 
-__all__ = ["bp", "audit_log", "auth", "dashboard", "markets"]
+__all__ = ["bp", "audit_log", "auth", "calls", "dashboard", "markets"]

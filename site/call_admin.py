@@ -1,0 +1,200 @@
+"""What the admin's calls and outbox screens read and do: lists, CSV, outcomes, cancel, resend."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
+from datetime import UTC
+
+from sqlalchemy import Select
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from . import audit
+from . import booking as booking_service
+from . import notify
+from .audit_watch import acting_as
+from .database import write_transaction
+from .extensions import db
+from .models import Booking
+from .models import CANCELLED
+from .models import COMPLETED
+from .models import Host
+from .models import Market
+from .models import NO_SHOW
+from .models import OutboxMessage
+from .models import utcnow
+
+OUTCOMES = {COMPLETED: "completed", NO_SHOW: "no-show"}
+
+
+class CallError(ValueError):
+    """A change the call's state doesn't allow; the message is fit to show."""
+
+
+@dataclass(frozen=True)
+class CallFilter:
+    """Which calls to list: upcoming, past or all; by market, host and (UTC) day."""
+
+    when: str = "upcoming"
+    market_id: int | None = None
+    host_id: int | None = None
+    day: date | None = None
+
+    def query(self, now: datetime) -> Select:
+        """The bookings this filter selects, in the order they are shown."""
+        query = select(Booking).options(selectinload(Booking.market), selectinload(Booking.host))
+        if self.when == "upcoming":
+            query = query.where(Booking.starts_at >= now).order_by(Booking.starts_at, Booking.id)
+        elif self.when == "past":
+            query = query.where(Booking.starts_at < now)
+            query = query.order_by(Booking.starts_at.desc(), Booking.id.desc())
+        else:
+            query = query.order_by(Booking.starts_at.desc(), Booking.id.desc())
+        if self.market_id:
+            query = query.where(Booking.market_id == self.market_id)
+        if self.host_id:
+            query = query.where(Booking.host_id == self.host_id)
+        if self.day:
+            start = datetime.combine(self.day, time(0), tzinfo=UTC)
+            query = query.where(
+                Booking.starts_at >= start, Booking.starts_at < start + timedelta(1)
+            )
+        return query
+
+
+def calls(chosen: CallFilter, page: int, per_page: int = 50, now: datetime | None = None):
+    """One page of calls for the filter."""
+    return db.paginate(
+        chosen.query(now or utcnow()), page=page, per_page=per_page, error_out=False, count=True
+    )
+
+
+def filter_choices() -> tuple[list[Market], list[Host]]:
+    """Markets and hosts for the filter menus, by name."""
+    markets = db.session.scalars(select(Market).order_by(Market.name))
+    hosts = db.session.scalars(select(Host).order_by(Host.name))
+    return list(markets), list(hosts)
+
+
+def _cell(value) -> str:
+    """A CSV cell that a spreadsheet will show as text, never run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+CSV_HEADER = [
+    "id", "starts_at_utc", "market", "host", "status", "name", "email", "phone", "company",
+    "nmls_id", "lead_source", "notes", "booked_at_utc",
+]  # fmt: skip
+
+
+def csv_lines(chosen: CallFilter, now: datetime | None = None) -> Iterator[str]:
+    """The filtered calls as CSV text, a line at a time."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+
+    def flush() -> str:
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    writer.writerow(CSV_HEADER)
+    yield flush()
+    for b in db.session.scalars(chosen.query(now or utcnow())):
+        row = [
+            b.id, b.starts_at.isoformat(), b.market.name, b.host.name, b.status, b.name,
+            b.email, b.phone, b.company, b.nmls_id or "", b.lead_source, b.notes,
+            b.created_at.isoformat(),
+        ]  # fmt: skip
+        writer.writerow([_cell(v) for v in row])
+        yield flush()
+
+
+def get_call(booking_id: int) -> Booking | None:
+    """A booking with its market and host, or None."""
+    return db.session.scalars(
+        select(Booking)
+        .where(Booking.id == booking_id)
+        .options(selectinload(Booking.market), selectinload(Booking.host))
+    ).one_or_none()
+
+
+def set_outcome(actor: audit.Actor, booking_id: int, outcome: str, now: datetime | None = None):
+    """Mark a call that has started as completed or no-show (audited)."""
+    if outcome not in OUTCOMES:
+        raise CallError("Choose completed or no-show.")
+    now = now or utcnow()
+    with acting_as(actor), write_transaction() as session:
+        call = session.scalars(
+            select(Booking)
+            .where(Booking.id == booking_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).one_or_none()
+        if call is None:
+            raise LookupError(booking_id)
+        if call.status == CANCELLED:
+            raise CallError("This call was cancelled.")
+        if call.starts_at > now:
+            raise CallError("This call hasn't started yet.")
+        call.status = outcome
+        call.updated_at = now
+    return call
+
+
+def cancel(actor: audit.Actor, booking_id: int) -> Booking:
+    """Cancel an upcoming call through the booking service (the cancellation is mailed)."""
+    call = get_call(booking_id)
+    if call is None:
+        raise LookupError(booking_id)
+    token = booking_service.manage_token(call.form_token)
+    with acting_as(actor):
+        try:
+            return booking_service.cancel(token)
+        except booking_service.BookingError as error:
+            raise CallError(str(error)) from None
+
+
+# -- the outbox -------------------------------------------------------------------------------
+
+OUTBOX_STATUSES = (OutboxMessage.QUEUED, OutboxMessage.SENT, OutboxMessage.FAILED)
+
+
+def outbox(status: str, page: int, per_page: int = 50):
+    """One page of outbox messages, newest first, optionally of one status."""
+    query = select(OutboxMessage).order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+    if status in OUTBOX_STATUSES:
+        query = query.where(OutboxMessage.status == status)
+    return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
+
+
+def resend(actor: audit.Actor, message_id: int) -> OutboxMessage:
+    """Queue a fresh copy of a message (the original stays as it was, for the record)."""
+    with write_transaction() as session:
+        original = session.get(OutboxMessage, message_id)
+        if original is None:
+            raise LookupError(message_id)
+        copy = notify.queue_mail(
+            original.recipient,
+            original.subject,
+            original.text_body,
+            original.html_body,
+            original.attachments or [],
+        )
+        session.flush()
+        audit.record(
+            actor,
+            "outbox.resend",
+            ("outbox_message", original.id),
+            {"status": original.status},
+            {"copy_id": copy.id, "recipient": original.recipient},
+        )
+    return copy

@@ -1,0 +1,169 @@
+"""Calls and the outbox in the admin: filters, CSV, outcomes, cancel with its email, resend."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from datetime import timedelta
+from datetime import UTC
+
+import pytest
+from sqlalchemy import select
+
+from mortgage_connect import booking
+from mortgage_connect.extensions import db
+from mortgage_connect.models import AuditLog
+from mortgage_connect.models import Booking
+from mortgage_connect.models import OutboxMessage
+from tests.booking_helpers import make_host
+from tests.booking_helpers import make_market
+
+
+def at_noon(days: int) -> datetime:
+    """Noon UTC some days from today (hosts in the helpers work around the clock)."""
+    today = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0)
+    return today + timedelta(days=days)
+
+
+def book(market, start: datetime, name: str = "Pat Prospect", **extra) -> Booking:
+    details = booking.Details(
+        name=name,
+        email=f"{name.split()[0].lower()}@example.com",
+        phone="214-555-0187",
+        company=extra.pop("company", "Prospect Home Loans"),
+        lead_source="shared",
+        time_zone="America/Chicago",
+        consent=True,
+        **extra,
+    )
+    made, _token, _created = booking.book(
+        market.id, start, details, f"form-{name}-{start:%s}", now=start - timedelta(days=1)
+    )
+    return made
+
+
+@pytest.fixture
+def calls(app):
+    dallas = make_market()
+    austin = make_market("austin", "Austin")
+    ana = make_host()
+    past = book(dallas, at_noon(-2), "Paula Past")
+    soon = book(dallas, at_noon(3), "Sam Soon", company='=HYPERLINK("http://x")')
+    later = book(austin, at_noon(5), "Lee Later")
+    return {"dallas": dallas, "austin": austin, "host": ana, "past": past, "soon": soon,
+            "later": later}  # fmt: skip
+
+
+def test_calls_list_filters_upcoming_past_market_host_and_day(signed_in, calls):
+    upcoming = signed_in.get("/admin/calls").get_data(as_text=True)
+    assert "2 calls." in upcoming
+    assert upcoming.index("Sam Soon") < upcoming.index("Lee Later")
+    assert "Paula Past" not in upcoming
+    past = signed_in.get("/admin/calls?when=past").get_data(as_text=True)
+    assert "Paula Past" in past and "Sam Soon" not in past
+    austin = signed_in.get(f"/admin/calls?when=all&market={calls['austin'].id}")
+    assert "1 call." in austin.get_data(as_text=True)
+    by_host = signed_in.get(f"/admin/calls?when=all&host={calls['host'].id}")
+    assert "3 calls." in by_host.get_data(as_text=True)
+    day = at_noon(3).date().isoformat()
+    one_day = signed_in.get(f"/admin/calls?when=all&date={day}").get_data(as_text=True)
+    assert "1 call." in one_day and "Sam Soon" in one_day
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["date=2026-13-45", "date=<script>alert(1)</script>", "market=abc", "host=-1",
+     "when=everything", "page=-3", "page=99999999999999", "date=" + "9" * 500],
+)  # fmt: skip
+def test_calls_list_survives_odd_queries(signed_in, calls, query):
+    response = signed_in.get("/admin/calls?" + query)
+    assert response.status_code == 200
+    assert "<script>alert(1)" not in response.get_data(as_text=True)
+
+
+def test_bad_date_gets_a_message(signed_in, calls):
+    body = signed_in.get("/admin/calls?date=2026-02-30").get_data(as_text=True)
+    assert "Enter the date as YYYY-MM-DD" in body
+
+
+def test_csv_export_follows_the_filter_and_defuses_formulas(signed_in, calls):
+    response = signed_in.get("/admin/calls.csv?when=upcoming")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert rows[0][:5] == ["id", "starts_at_utc", "market", "host", "status"]
+    assert [r[5] for r in rows[1:]] == ["Sam Soon", "Lee Later"]
+    assert rows[1][8] == '\'=HYPERLINK("http://x")'
+
+
+def test_mark_completed_and_no_show_only_after_the_start(signed_in, calls):
+    past, soon = calls["past"], calls["soon"]
+    done = signed_in.post(f"/admin/calls/{past.id}/outcome", data={"outcome": "completed"})
+    assert done.status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Booking, past.id).status == "completed"
+    signed_in.post(f"/admin/calls/{past.id}/outcome", data={"outcome": "no_show"})
+    db.session.expire_all()
+    assert db.session.get(Booking, past.id).status == "no_show"
+    early = signed_in.post(
+        f"/admin/calls/{soon.id}/outcome", data={"outcome": "completed"}, follow_redirects=True
+    )
+    assert "hasn&#39;t started yet" in early.get_data(as_text=True)
+    bad = signed_in.post(
+        f"/admin/calls/{past.id}/outcome", data={"outcome": "<b>x</b>"}, follow_redirects=True
+    )
+    assert "Choose completed or no-show." in bad.get_data(as_text=True)
+    assert (
+        signed_in.post("/admin/calls/99999/outcome", data={"outcome": "completed"}).status_code
+        == 404
+    )
+    rows = db.session.scalars(select(AuditLog).where(AuditLog.action == "booking.status")).all()
+    assert [r.changes[-1][1:] for r in rows] == [
+        ("confirmed", "completed"),
+        ("completed", "no_show"),
+    ]
+
+
+def test_cancel_asks_first_then_cancels_and_emails(signed_in, calls):
+    soon = calls["soon"]
+    before = db.session.query(OutboxMessage).count()
+    confirm = signed_in.get(f"/admin/calls/{soon.id}/cancel")
+    assert "Cancel the call with Sam Soon?" in confirm.get_data(as_text=True)
+    done = signed_in.post(f"/admin/calls/{soon.id}/cancel", follow_redirects=True)
+    assert "is cancelled; the cancellation was emailed." in done.get_data(as_text=True)
+    db.session.expire_all()
+    call = db.session.get(Booking, soon.id)
+    assert call.status == "cancelled" and call.sequence == 1
+    mails = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()[before:]
+    assert any("cancelled" in m.subject for m in mails)
+    assert any(a.get("method") == "CANCEL" for m in mails for a in m.attachments)
+    [row] = db.session.scalars(select(AuditLog).where(AuditLog.action == "booking.status")).all()
+    assert (row.entity_type, row.entity_id, row.actor) == (
+        "booking",
+        str(soon.id),
+        "dana@example.com",
+    )
+    past = signed_in.post(f"/admin/calls/{calls['past'].id}/cancel", follow_redirects=True)
+    assert "can&#39;t be cancelled" in past.get_data(as_text=True)
+
+
+def test_outbox_lists_mail_and_resends_a_copy(signed_in, calls):
+    first = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).first()
+    first.status, first.last_error = "failed", "550 <mailbox unavailable>"
+    db.session.commit()
+    page = signed_in.get("/admin/outbox?status=failed").get_data(as_text=True)
+    assert "1 message." in page and "550 &lt;mailbox unavailable&gt;" in page
+    total = db.session.query(OutboxMessage).count()
+    response = signed_in.post(f"/admin/outbox/{first.id}/resend")
+    assert response.status_code == 303
+    assert db.session.query(OutboxMessage).count() == total + 1
+    copy = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
+    assert (copy.status, copy.recipient, copy.subject) == ("queued", first.recipient, first.subject)
+    assert copy.attachments == first.attachments
+    assert db.session.scalars(
+        select(AuditLog.action).where(AuditLog.action == "outbox.resend")
+    ).all()
+    assert signed_in.post("/admin/outbox/99999/resend").status_code == 404
+    assert signed_in.get("/admin/outbox?status=<x>&page=abc").status_code == 200
