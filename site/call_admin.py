@@ -198,3 +198,52 @@ def resend(actor: audit.Actor, message_id: int) -> OutboxMessage:
             {"copy_id": copy.id, "recipient": original.recipient},
         )
     return copy
+
+
+# -- the dashboard ----------------------------------------------------------------------------
+
+
+def todays_calls(now: datetime | None = None) -> list[Booking]:
+    """Today's calls (UTC day), cancelled ones left out, by time."""
+    now = now or utcnow()
+    chosen = CallFilter("all", day=now.date())
+    query = chosen.query(now).where(Booking.status != CANCELLED)
+    return list(db.session.scalars(query.order_by(None).order_by(Booking.starts_at)))
+
+
+@dataclass(frozen=True)
+class WeekBar:
+    """Calls in one week (Monday to Sunday, UTC) for the dashboard chart."""
+
+    monday: date
+    count: int
+    x: int
+    height: float
+    current: bool
+
+
+def calls_per_week(weeks_back: int = 8, weeks_ahead: int = 3, now: datetime | None = None):
+    """Calls that were not cancelled, per week around this one, scaled for an SVG chart."""
+    now = now or utcnow()
+    this_monday = now.date() - timedelta(days=now.weekday())
+    first = this_monday - timedelta(weeks=weeks_back)
+    start = datetime.combine(first, time(0), tzinfo=UTC)
+    end = start + timedelta(weeks=weeks_back + weeks_ahead + 1)
+    counts: dict[date, int] = {}
+    starts = db.session.scalars(
+        select(Booking.starts_at).where(
+            Booking.starts_at >= start, Booking.starts_at < end, Booking.status != CANCELLED
+        )
+    )
+    for moment in starts:
+        monday = moment.date() - timedelta(days=moment.weekday())
+        counts[monday] = counts.get(monday, 0) + 1
+    top = max(counts.values(), default=0) or 1
+    bars = []
+    for index in range(weeks_back + weeks_ahead + 1):
+        monday = first + timedelta(weeks=index)
+        count = counts.get(monday, 0)
+        bars.append(
+            WeekBar(monday, count, index * 44, round(120 * count / top, 1), monday == this_monday)
+        )
+    return bars

@@ -167,3 +167,23 @@ def test_outbox_lists_mail_and_resends_a_copy(signed_in, calls):
     ).all()
     assert signed_in.post("/admin/outbox/99999/resend").status_code == 404
     assert signed_in.get("/admin/outbox?status=<x>&page=abc").status_code == 200
+
+
+def test_dashboard_shows_todays_calls_and_calls_per_week(signed_in, calls):
+    book(calls["dallas"], at_noon(0), "Tina Today")
+    cancelled = book(calls["dallas"], at_noon(0) + timedelta(hours=1), "Carl Cancelled")
+    cancelled.status = "cancelled"
+    db.session.commit()
+    body = signed_in.get("/admin/").get_data(as_text=True)
+    today = body.split('id="today-heading"')[1].split("</section>")[0]
+    assert "12:00 UTC</time> · Tina Today" in today and "Carl Cancelled" not in today
+    assert 'aria-labelledby="week-chart-title"' in body
+    table = body.split("<caption>Calls per week</caption>")[1].split("</table>")[0]
+
+    def week_of(moment):
+        return moment.date() - timedelta(days=moment.weekday())
+
+    monday = week_of(at_noon(0))
+    expected = sum(1 for d in (0, -2, 3, 5) if week_of(at_noon(d)) == monday)
+    monday = monday.isoformat()
+    assert f'<th scope="row">{monday} (this week)</th><td class="num">{expected}</td>' in table

@@ -5,13 +5,14 @@ from __future__ import annotations
 from flask import render_template
 
 from ... import audit
+from ... import call_admin
 from ... import market_admin
 from .blueprint import bp
 
 
 @bp.get("/")
 def dashboard():
-    """The overview: seat fill across markets, with its numbers, and what changed lately."""
+    """The overview: today's calls, seat fill and calls per week (charts with tables), changes."""
     rows = market_admin.overview()
     totals = {
         "cap": sum(r.availability.cap for r in rows),
@@ -24,4 +25,6 @@ def dashboard():
         bars=market_admin.seat_fill(rows),
         totals=totals,
         recent=audit.recent(10),
+        today=call_admin.todays_calls(),
+        weeks=call_admin.calls_per_week(),
     )
