@@ -90,3 +90,27 @@ def test_calls_and_outbox_pages_are_accessible(page, live_server, staff_email):
     page.get_by_role("navigation", name="Admin").get_by_role("link", name="Outbox").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Outbox"
     assert_accessible(page)
+
+
+def test_host_pages_are_accessible(page, live_server, staff_email):
+    from tests.booking_helpers import make_host
+
+    host = make_host("Ana Lee", zone="America/Chicago")
+    page.goto(live_server.url + "/admin/login")
+    sign_in(page, live_server.url, staff_email)
+    page.get_by_role("navigation", name="Admin").get_by_role("link", name="Hosts").click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Ana Lee").click()
+    page.get_by_label("Tuesday from").fill("25:00")
+    page.get_by_role("button", name="Save hours").click()
+    assert page.get_by_text("Use 24-hour times").is_visible()
+    assert_accessible(page)
+    page.goto(f"{live_server.url}/admin/hosts/{host.id}")
+    page.get_by_label("From", exact=True).fill("2026-12-24T09:00")
+    page.get_by_label("Until", exact=True).fill("2026-12-26T18:00")
+    page.get_by_role("button", name="Add time off").click()
+    assert page.get_by_text("Time off added.").is_visible()
+    page.goto(live_server.url + "/admin/blackouts")
+    assert_accessible(page)
+    page.goto(live_server.url + "/admin/hosts/new")
+    assert_accessible(page)

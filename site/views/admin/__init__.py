@@ -4,7 +4,8 @@ from . import audit_log
 from . import auth
 from . import calls
 from . import dashboard
+from . import hosts
 from . import markets
 from .blueprint import bp
 
-__all__ = ["bp", "audit_log", "auth", "calls", "dashboard", "markets"]
+__all__ = ["bp", "audit_log", "auth", "calls", "dashboard", "hosts", "markets"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from flask_wtf import FlaskForm
+from wtforms import BooleanField
 from wtforms import EmailField
 from wtforms import HiddenField
 from wtforms import PasswordField
@@ -222,3 +223,47 @@ class HoldForm(PersonForm):
     """A seat held for someone for a number of hours."""
 
     hours = WholeNumberField("Hold for (hours)", 1, 24 * 90, default=48)
+
+
+class HostForm(FlaskForm):
+    """A host's details."""
+
+    name = StringField(
+        "Name", validators=[InputRequired("Enter the host's name."), Length(max=120), plain_text]
+    )
+    email = EmailField(
+        "Email",
+        validators=[
+            InputRequired("Enter their email."),
+            Email("Enter a valid email."),
+            Length(max=254),
+        ],
+    )
+    time_zone = StringField(
+        "Time zone",
+        validators=[InputRequired("Enter an IANA time zone."), Length(max=64), plain_text],
+    )
+    meeting_link = StringField(
+        "Meeting link",
+        validators=[
+            InputRequired("Enter the link prospects use to join."),
+            Length(max=500),
+            Regexp(r"^https://\S+$", message="Use a full https:// link."),
+        ],
+    )
+    active = BooleanField("Takes calls")
+
+
+class TimeOffForm(FlaskForm):
+    """A stretch of time off, in the host's own time zone."""
+
+    starts = StringField("From", validators=[InputRequired("Enter when it starts.")])
+    ends = StringField("Until", validators=[InputRequired("Enter when it ends.")])
+    reason = StringField("Reason (optional)", validators=[Length(max=200), plain_text])
+
+
+class BlackoutForm(FlaskForm):
+    """A company-wide day without calls."""
+
+    day = StringField("Day", validators=[InputRequired("Enter the day.")])
+    reason = StringField("Reason", validators=[Length(max=200), plain_text])

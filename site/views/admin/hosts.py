@@ -1,0 +1,213 @@
+"""Hosts in the admin: details, weekly hours, time off; company blackout days."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from datetime import datetime
+from datetime import time
+from datetime import UTC
+from zoneinfo import ZoneInfo
+
+from flask import abort
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+
+from ... import host_admin
+from .blueprint import actor
+from .blueprint import bp
+from .forms import BlackoutForm
+from .forms import HostForm
+from .forms import TimeOffForm
+
+HH_MM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+
+
+@bp.get("/hosts")
+def hosts():
+    """Everyone who takes calls, with their hours."""
+    return render_template(
+        "admin/hosts/index.html", hosts=host_admin.hosts(), weekdays=host_admin.WEEKDAYS
+    )
+
+
+def _host_values(form: HostForm) -> dict:
+    return {
+        "name": form.name.data.strip(),
+        "email": form.email.data.strip().lower(),
+        "time_zone": form.time_zone.data.strip(),
+        "meeting_link": form.meeting_link.data.strip(),
+        "active": bool(form.active.data),
+    }
+
+
+@bp.route("/hosts/new", methods=["GET", "POST"])
+def host_new():
+    """Add a host (then set their hours)."""
+    form = HostForm(data={"active": True} if request.method == "GET" else None)
+    error = None
+    if form.validate_on_submit():
+        try:
+            host = host_admin.save_host(actor(), None, _host_values(form))
+        except host_admin.HostError as problem:
+            error = str(problem)
+        else:
+            flash(f"{host.name} was added. Now set their weekly hours.", "ok")
+            return redirect(url_for("admin.host_detail", host_id=host.id), 303)
+    status = 422 if request.method == "POST" else 200
+    return render_template("admin/hosts/new.html", form=form, error=error), status
+
+
+def _page(host, form=None, off_form=None, hours_errors=None, hours_values=None, error=None,
+          status=200):  # fmt: skip
+    form = form or HostForm(formdata=None, obj=host)
+    values = hours_values
+    if values is None:
+        values = {}
+        for r in host.hours:
+            values.setdefault(r.weekday, (f"{r.starts:%H:%M}", f"{r.ends:%H:%M}"))
+    return render_template(
+        "admin/hosts/detail.html",
+        host=host,
+        form=form,
+        off_form=off_form or TimeOffForm(formdata=None),
+        hours=values,
+        hours_errors=hours_errors or {},
+        weekdays=host_admin.WEEKDAYS,
+        error=error,
+        zone=ZoneInfo(host.time_zone),
+    ), status
+
+
+@bp.route("/hosts/<int:host_id>", methods=["GET", "POST"])
+def host_detail(host_id: int):
+    """A host: details, weekly hours, time off."""
+    host = host_admin.get_host(host_id) or abort(404)
+    if request.method == "GET":
+        return _page(host)
+    form = HostForm()
+    if not form.validate_on_submit():
+        return _page(host, form=form, status=422)
+    try:
+        host_admin.save_host(actor(), host_id, _host_values(form))
+    except host_admin.HostError as problem:
+        return _page(host, form=form, error=str(problem), status=422)
+    flash("Saved.", "ok")
+    return redirect(url_for("admin.host_detail", host_id=host_id), 303)
+
+
+def _parse_hours() -> tuple[dict, dict, dict]:
+    """(ranges by weekday, errors by weekday, raw values) from the hours form."""
+    ranges, errors, raw = {}, {}, {}
+    for weekday in range(7):
+        start = request.form.get(f"start-{weekday}", "").strip()[:10]
+        end = request.form.get(f"end-{weekday}", "").strip()[:10]
+        raw[weekday] = (start, end)
+        if not start and not end:
+            ranges[weekday] = None
+            continue
+        if not (HH_MM.match(start) and HH_MM.match(end)):
+            errors[weekday] = "Use 24-hour times such as 09:00 and 17:30, or leave both empty."
+            continue
+        starts, ends = time.fromisoformat(start), time.fromisoformat(end)
+        if ends <= starts and ends != time(0):
+            errors[weekday] = "The end must come after the start (00:00 means midnight)."
+            continue
+        ranges[weekday] = (starts, ends)
+    return ranges, errors, raw
+
+
+@bp.post("/hosts/<int:host_id>/hours")
+def host_hours(host_id: int):
+    """Replace a host's weekly hours."""
+    host = host_admin.get_host(host_id) or abort(404)
+    ranges, errors, raw = _parse_hours()
+    if errors:
+        return _page(host, hours_errors=errors, hours_values=raw, status=422)
+    host_admin.set_hours(actor(), host_id, ranges)
+    flash("Weekly hours saved.", "ok")
+    return redirect(url_for("admin.host_detail", host_id=host_id) + "#hours", 303)
+
+
+def _local(value: str, zone: ZoneInfo) -> datetime | None:
+    """A datetime-local value ("2026-12-24T09:00") in the host's zone, as UTC; None if bad."""
+    try:
+        moment = datetime.fromisoformat(value) if 10 <= len(value) <= 19 else None
+    except ValueError:
+        return None
+    if moment is None or moment.tzinfo is not None:
+        return None
+    return moment.replace(tzinfo=zone).astimezone(UTC)
+
+
+@bp.post("/hosts/<int:host_id>/time-off")
+def host_time_off(host_id: int):
+    """Add time off for a host."""
+    host = host_admin.get_host(host_id) or abort(404)
+    form = TimeOffForm()
+    if not form.validate_on_submit():
+        return _page(host, off_form=form, status=422)
+    zone = ZoneInfo(host.time_zone)
+    starts, ends = _local(form.starts.data, zone), _local(form.ends.data, zone)
+    if starts is None:
+        form.starts.errors = ["Enter a date and time, such as 2026-12-24T09:00."]
+    if ends is None:
+        form.ends.errors = ["Enter a date and time, such as 2026-12-26T18:00."]
+    if starts is None or ends is None:
+        return _page(host, off_form=form, status=422)
+    try:
+        host_admin.add_time_off(actor(), host_id, starts, ends, (form.reason.data or "").strip())
+    except host_admin.HostError as problem:
+        form.ends.errors = [str(problem)]
+        return _page(host, off_form=form, status=422)
+    flash("Time off added.", "ok")
+    return redirect(url_for("admin.host_detail", host_id=host_id) + "#time-off", 303)
+
+
+@bp.post("/time-off/<int:time_off_id>/remove")
+def time_off_remove(time_off_id: int):
+    """Remove a stretch of time off."""
+    try:
+        host_id = host_admin.remove_time_off(actor(), time_off_id)
+    except LookupError:
+        abort(404)
+    flash("Time off removed.", "ok")
+    return redirect(url_for("admin.host_detail", host_id=host_id) + "#time-off", 303)
+
+
+@bp.route("/blackouts", methods=["GET", "POST"])
+def blackouts():
+    """Company-wide days without calls (holidays)."""
+    form = BlackoutForm()
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.validate_on_submit():
+            try:
+                day = date.fromisoformat(form.day.data.strip()[:10])
+            except ValueError:
+                form.day.errors = ["Enter a day such as 2026-12-25."]
+            else:
+                try:
+                    host_admin.add_blackout(actor(), day, (form.reason.data or "").strip())
+                except host_admin.HostError as problem:
+                    form.day.errors = [str(problem)]
+                else:
+                    flash(f"No calls on {day.isoformat()}.", "ok")
+                    return redirect(url_for("admin.blackouts"), 303)
+    days = host_admin.blackout_days()
+    return render_template("admin/hosts/blackouts.html", form=form, days=days), status
+
+
+@bp.post("/blackouts/<int:blackout_id>/remove")
+def blackout_remove(blackout_id: int):
+    """Open the calendar again on a blackout day."""
+    try:
+        host_admin.remove_blackout(actor(), blackout_id)
+    except LookupError:
+        abort(404)
+    flash("The day is open for calls again.", "ok")
+    return redirect(url_for("admin.blackouts"), 303)

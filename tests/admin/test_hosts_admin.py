@@ -1,0 +1,131 @@
+"""Hosts in the admin: details, weekly hours, time off and blackout days, each audited."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from datetime import time
+from datetime import UTC
+
+import pytest
+from sqlalchemy import select
+
+from mortgage_connect.extensions import db
+from mortgage_connect.models import AuditLog
+from mortgage_connect.models import BlackoutDay
+from mortgage_connect.models import Host
+from mortgage_connect.models import TimeOff
+from tests.booking_helpers import make_host
+
+HOST = {
+    "name": "Rae Host",
+    "email": "rae@mortgageconnect.example",
+    "time_zone": "America/Denver",
+    "meeting_link": "https://meet.example.com/rae",
+    "active": "y",
+}
+
+
+def actions() -> list[str]:
+    return list(db.session.scalars(select(AuditLog.action).order_by(AuditLog.id)))
+
+
+def test_add_and_edit_a_host(signed_in):
+    response = signed_in.post("/admin/hosts/new", data=HOST)
+    assert response.status_code == 303
+    host = db.session.scalar(select(Host).where(Host.email == HOST["email"]))
+    assert (host.time_zone, host.active) == ("America/Denver", True)
+    edit = signed_in.post(
+        f"/admin/hosts/{host.id}", data={**HOST, "meeting_link": "https://meet.example.com/r2",
+                                         "active": ""}
+    )  # fmt: skip
+    assert edit.status_code == 303
+    db.session.expire_all()
+    assert (host.meeting_link, host.active) == ("https://meet.example.com/r2", False)
+    [_, saved] = db.session.scalars(
+        select(AuditLog).where(AuditLog.action == "host.save").order_by(AuditLog.id)
+    ).all()
+    assert ("active", True, False) in saved.changes
+    listing = signed_in.get("/admin/hosts").get_data(as_text=True)
+    assert "Rae Host" in listing
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"time_zone": "Mars/Base"}, "is not an IANA time zone"),
+        ({"meeting_link": "javascript:alert(1)"}, "Use a full https:// link."),
+        ({"email": "nope"}, "Enter a valid email."),
+        ({"name": "<script>alert(1)</script>\x00"}, "Remove the control characters"),
+    ],
+)
+def test_bad_host_details_get_messages(signed_in, changes, message):
+    response = signed_in.post("/admin/hosts/new", data={**HOST, **changes})
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert message in body and "<script>alert(1)" not in body
+
+
+def test_weekly_hours_replace_and_validate(signed_in, app):
+    host = make_host("Ana Lee", zone="America/Chicago")
+    data = {f"start-{d}": "" for d in range(7)} | {f"end-{d}": "" for d in range(7)}
+    data.update({"start-0": "09:00", "end-0": "17:30", "start-4": "13:00", "end-4": "00:00"})
+    assert signed_in.post(f"/admin/hosts/{host.id}/hours", data=data).status_code == 303
+    db.session.expire_all()
+    hours = sorted((h.weekday, h.starts, h.ends) for h in db.session.get(Host, host.id).hours)
+    assert hours == [(0, time(9), time(17, 30)), (4, time(13), time(0))]
+    [row] = db.session.scalars(select(AuditLog).where(AuditLog.action == "host.hours")).all()
+    assert ("Monday", "00:00–00:00", "09:00–17:30") in row.changes
+    bad = signed_in.post(
+        f"/admin/hosts/{host.id}/hours", data={**data, "start-1": "17:00", "end-1": "09:00",
+                                               "start-2": "25:00", "end-2": "<b>"}
+    )  # fmt: skip
+    body = bad.get_data(as_text=True)
+    assert bad.status_code == 422
+    assert "The end must come after the start" in body and "Use 24-hour times" in body
+    assert "<b>" not in body
+
+
+def test_time_off_in_the_hosts_zone_add_and_remove(signed_in):
+    host = make_host("Ana Lee", zone="America/Chicago")
+    added = signed_in.post(
+        f"/admin/hosts/{host.id}/time-off",
+        data={"starts": "2026-12-24T09:00", "ends": "2026-12-26T18:00", "reason": "Holidays"},
+    )
+    assert added.status_code == 303
+    off = db.session.scalar(select(TimeOff))
+    assert off.starts_at == datetime(2026, 12, 24, 15, 0, tzinfo=UTC)  # 09:00 Chicago
+    backwards = signed_in.post(
+        f"/admin/hosts/{host.id}/time-off",
+        data={"starts": "2026-12-26T09:00", "ends": "2026-12-24T09:00"},
+    )
+    assert "must end after it starts" in backwards.get_data(as_text=True)
+    junk = signed_in.post(f"/admin/hosts/{host.id}/time-off", data={"starts": "x", "ends": "y"})
+    assert junk.status_code == 422 and "Enter a date and time" in junk.get_data(as_text=True)
+    assert signed_in.post(f"/admin/time-off/{off.id}/remove").status_code == 303
+    assert db.session.scalar(select(TimeOff)) is None
+    assert signed_in.post(f"/admin/time-off/{off.id}/remove").status_code == 404
+    assert actions()[-2:] == ["host.time_off.add", "host.time_off.remove"]
+
+
+def test_blackout_days(signed_in):
+    assert (
+        signed_in.post(
+            "/admin/blackouts", data={"day": "2026-12-25", "reason": "Christmas"}
+        ).status_code
+        == 303
+    )
+    again = signed_in.post("/admin/blackouts", data={"day": "2026-12-25"})
+    assert again.status_code == 422 and "already a blackout day" in again.get_data(as_text=True)
+    bad = signed_in.post("/admin/blackouts", data={"day": "2026-02-30"})
+    assert "Enter a day such as" in bad.get_data(as_text=True)
+    day = db.session.scalar(select(BlackoutDay))
+    assert "Christmas" in signed_in.get("/admin/blackouts").get_data(as_text=True)
+    assert signed_in.post(f"/admin/blackouts/{day.id}/remove").status_code == 303
+    assert db.session.scalar(select(BlackoutDay)) is None
+    assert actions()[-2:] == ["blackout.add", "blackout.remove"]
+
+
+def test_unknown_host_is_404(signed_in):
+    for url in ("/admin/hosts/999", "/admin/hosts/999/hours", "/admin/hosts/999/time-off"):
+        assert signed_in.post(url, data={}).status_code == 404, url
+    assert signed_in.get("/admin/hosts/999").status_code == 404
