@@ -66,6 +66,7 @@ def register_blueprints(app: Flask) -> None:
     """Mount one blueprint per audience."""
     from .views import admin
     from .views import book
+    from .views import feeds
     from .views import main
     from .views import markets
     from .views import resources
@@ -77,3 +78,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(markets.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(book.bp)
+    app.register_blueprint(feeds.bp)

@@ -494,3 +494,14 @@ class AuditLog(db.Model):
             return [("value", before or None, after or None)]
         keys = sorted(set(before) | set(after))
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+class HostFeedToken(db.Model):
+    """The secret in a host's private calendar feed URL; only its SHA-256 is kept."""
+
+    __tablename__ = "host_feed_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    host_id: Mapped[int] = mapped_column(ForeignKey("hosts.id", ondelete="CASCADE"), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,6 +1,7 @@
-"""Staff accounts and the audit log.
+"""Staff accounts, the audit log and hosts' calendar feed tokens.
 
-Staff sign in to /admin; the audit log keeps every change they make (who, when, before, after).
+Staff sign in to /admin; the audit log keeps every change they make (who, when, before, after);
+each host may have a private .ics feed whose token is kept only as a hash.
 
 Revision ID: fb6e25339b75
 Revises: a743c159bedd
@@ -50,9 +51,21 @@ def upgrade():
         batch_op.create_index('ix_audit_log_at', ['at'], unique=False)
         batch_op.create_index('ix_audit_log_entity', ['entity_type', 'entity_id'], unique=False)
 
+    op.create_table('host_feed_tokens',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('host_id', sa.Integer(), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['host_id'], ['hosts.id'], name=op.f('fk_host_feed_tokens_host_id_hosts'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_host_feed_tokens')),
+    sa.UniqueConstraint('host_id', name=op.f('uq_host_feed_tokens_host_id')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_host_feed_tokens_token_hash'))
+    )
+
 
 
 def downgrade():
+    op.drop_table('host_feed_tokens')
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
         batch_op.drop_index('ix_audit_log_entity')
         batch_op.drop_index('ix_audit_log_at')

@@ -129,3 +129,38 @@ def test_unknown_host_is_404(signed_in):
     for url in ("/admin/hosts/999", "/admin/hosts/999/hours", "/admin/hosts/999/time-off"):
         assert signed_in.post(url, data={}).status_code == 404, url
     assert signed_in.get("/admin/hosts/999").status_code == 404
+
+
+def test_private_calendar_feed_with_a_rotating_token(signed_in, app):
+    import re
+
+    from tests.admin.test_calls_admin import at_noon
+    from tests.admin.test_calls_admin import book
+    from tests.booking_helpers import make_market
+
+    market = make_market()
+    host = make_host()
+    kept = book(market, at_noon(2), "Kim Kept", company="Kept & Co <b>")
+    gone = book(market, at_noon(3), "Carl Gone")
+    gone.status = "cancelled"
+    db.session.commit()
+
+    page = signed_in.post(f"/admin/hosts/{host.id}/feed", follow_redirects=True)
+    url = re.search(
+        r"http://localhost(/calendar/hosts/[A-Za-z0-9_-]{43}\.ics)", page.get_data(as_text=True)
+    )
+    assert url, "the new feed URL is shown once"
+    feed = app.test_client().get(url.group(1))  # no sign-in: the token is the key
+    assert feed.status_code == 200
+    assert feed.mimetype == "text/calendar"
+    text = feed.get_data(as_text=True)
+    assert f"UID:{kept.ics_uid}" in text and "Carl Gone" not in text
+    assert "SUMMARY:Call: Kim Kept (Kept & Co <b>)\\, Dallas–Fort Worth" in text.replace(
+        "\r\n ", ""
+    )
+
+    signed_in.post(f"/admin/hosts/{host.id}/feed")
+    assert signed_in.get(url.group(1)).status_code == 404  # the old URL stops working
+    assert signed_in.get("/calendar/hosts/not-a-token.ics").status_code == 404
+    assert actions().count("host.feed_token.rotate") == 2
+    assert signed_in.post("/admin/hosts/999/feed").status_code == 404

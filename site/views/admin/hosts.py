@@ -17,6 +17,7 @@ from flask import request
 from flask import url_for
 
 from ... import host_admin
+from ... import host_feed
 from .blueprint import actor
 from .blueprint import bp
 from .forms import BlackoutForm
@@ -79,6 +80,7 @@ def _page(host, form=None, off_form=None, hours_errors=None, hours_values=None, 
         weekdays=host_admin.WEEKDAYS,
         error=error,
         zone=ZoneInfo(host.time_zone),
+        has_feed=host_feed.has_feed(host.id),
     ), status
 
 
@@ -165,6 +167,18 @@ def host_time_off(host_id: int):
         return _page(host, off_form=form, status=422)
     flash("Time off added.", "ok")
     return redirect(url_for("admin.host_detail", host_id=host_id) + "#time-off", 303)
+
+
+@bp.post("/hosts/<int:host_id>/feed")
+def host_feed_rotate(host_id: int):
+    """Make a new private feed URL for a host (the old one stops working); shown once."""
+    try:
+        token = host_feed.rotate(actor(), host_id)
+    except LookupError:
+        abort(404)
+    url = url_for("feeds.host_calls", token=token, _external=True)
+    flash(f"New calendar feed URL (copy it now; it is shown only once): {url}", "ok")
+    return redirect(url_for("admin.host_detail", host_id=host_id) + "#feed", 303)
 
 
 @bp.post("/time-off/<int:time_off_id>/remove")
