@@ -1,0 +1,234 @@
+"""The waitlist: joining a full market, reading one's place, leaving, declining an offer.
+
+Who gets offered a seat, and when, is decided in one place: `capacity.advance_queue_in`,
+which every change here ends with, inside the same locked transaction.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlalchemy import select
+
+from . import capacity
+from . import waitlist_links
+from .database import write_transaction
+from .extensions import db
+from .models import Seat
+from .models import utcnow
+from .models import WaitlistEntry
+
+
+class WaitlistError(Exception):
+    """A request the waitlist refuses; the message is fit to show a person."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class NotFull(WaitlistError):
+    """The market has open seats: book a call instead of waiting."""
+
+
+class EntryGone(WaitlistError):
+    """The entry left the list, or its offer ended, before this request."""
+
+
+class InvalidDetails(WaitlistError, ValueError):
+    """A detail the waitlist can't accept (the form checks these first)."""
+
+
+@dataclass(frozen=True)
+class Joined:
+    """The entry a join found or made, its status-link token, and whether it is new."""
+
+    entry: WaitlistEntry
+    token: str
+    created: bool
+
+
+def normalise_email(email: str) -> str:
+    """Emails compare without case or surrounding space: one place per address."""
+    return (email or "").strip().lower()
+
+
+def _details(name, email, phone, company, nmls_id) -> dict:
+    values = {
+        "name": (name or "").strip(),
+        "email": normalise_email(email),
+        "phone": (phone or "").strip(),
+        "company": (company or "").strip(),
+        "nmls_id": (nmls_id or "").strip() or None,
+    }
+    limits = {"name": 120, "email": 254, "phone": 40, "company": 160}
+    for key, limit in limits.items():
+        if not values[key] or len(values[key]) > limit:
+            raise InvalidDetails(f"The {key} is needed, in at most {limit} characters.")
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", values["email"]):
+        raise InvalidDetails("A valid email address is needed.")
+    if values["nmls_id"] is not None and not re.fullmatch(r"\d{1,12}", values["nmls_id"]):
+        raise InvalidDetails("An NMLS ID is digits only (up to 12).")
+    return values
+
+
+def _active_by_email(session, market_id: int, email: str) -> WaitlistEntry | None:
+    return session.execute(
+        select(WaitlistEntry)
+        .where(
+            WaitlistEntry.market_id == market_id,
+            WaitlistEntry.email == email,
+            WaitlistEntry.status.in_(WaitlistEntry.ACTIVE),
+        )
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+
+
+def join(
+    market_id: int,
+    *,
+    name: str,
+    email: str,
+    phone: str,
+    company: str,
+    nmls_id: str | None = None,
+    now: datetime | None = None,
+) -> Joined:
+    """Put someone at the back of a full market's queue; an email already there keeps its place.
+
+    The market row is locked, so racing joins line up one after another and the ids give
+    the order of joining without gaps or repeats.
+    """
+    now = now or utcnow()
+    values = _details(name, email, phone, company, nmls_id)
+    with write_transaction() as session:
+        market = capacity.lock_market(session, market_id)
+        existing = _active_by_email(session, market.id, values["email"])
+        if existing is not None:
+            return Joined(existing, waitlist_links.status_token(existing.token_seed), False)
+        if capacity.open_now(session, market, now) > 0:
+            raise NotFull(f"{market.name} has an open seat, so there is no need to wait.")
+        seed = waitlist_links.new_seed()
+        token = waitlist_links.status_token(seed)
+        entry = WaitlistEntry(
+            market_id=market.id,
+            status=WaitlistEntry.WAITING,
+            token_seed=seed,
+            token_hash=waitlist_links.token_hash(token),
+            joined_at=now,
+            **values,
+        )
+        session.add(entry)
+        session.flush()
+        # Normally nothing to do (the market is full); settles a hold that ran out meanwhile.
+        capacity.advance_queue_in(session, market, now)
+    return Joined(entry, token, True)
+
+
+def find(token: str) -> WaitlistEntry | None:
+    """The entry a status link opens, or None for a malformed or unknown token."""
+    if not waitlist_links.well_formed(token):
+        return None
+    return db.session.execute(
+        select(WaitlistEntry).where(WaitlistEntry.token_hash == waitlist_links.token_hash(token))
+    ).scalar_one_or_none()
+
+
+def place(entry: WaitlistEntry) -> int | None:
+    """Someone's place in line (1 = next to be offered), or None when not waiting."""
+    if entry.status != WaitlistEntry.WAITING:
+        return None
+    return db.session.execute(
+        select(func.count(WaitlistEntry.id)).where(
+            WaitlistEntry.market_id == entry.market_id,
+            WaitlistEntry.status == WaitlistEntry.WAITING,
+            WaitlistEntry.id <= entry.id,
+        )
+    ).scalar_one()
+
+
+def queue(market_id: int) -> list[WaitlistEntry]:
+    """The people waiting in a market, first in line first."""
+    return list(
+        db.session.execute(
+            select(WaitlistEntry)
+            .where(
+                WaitlistEntry.market_id == market_id,
+                WaitlistEntry.status == WaitlistEntry.WAITING,
+            )
+            .order_by(WaitlistEntry.id)
+        ).scalars()
+    )
+
+
+def _locked_entry(session, token: str) -> WaitlistEntry:
+    """The entry behind a token with its market locked; EntryGone when there is none."""
+    entry = find(token)
+    if entry is None:
+        raise EntryGone("That waitlist link isn't valid.")
+    capacity.lock_market(session, entry.market_id)
+    return session.execute(
+        select(WaitlistEntry)
+        .where(WaitlistEntry.id == entry.id)
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+
+
+def _release_offer_seat(session, entry: WaitlistEntry, now: datetime) -> None:
+    if entry.offer_seat_id is None:
+        return
+    hold_seat = session.get(Seat, entry.offer_seat_id, populate_existing=True)
+    if hold_seat is not None and hold_seat.released_at is None:
+        hold_seat.released_at = now
+
+
+def leave(token: str, now: datetime | None = None) -> WaitlistEntry:
+    """Take someone off the list (with any seat they hold); the people behind move up."""
+    now = now or utcnow()
+    with write_transaction() as session:
+        entry = _locked_entry(session, token)
+        if not entry.active:
+            raise EntryGone(gone_message(entry))
+        _release_offer_seat(session, entry, now)
+        entry.status = WaitlistEntry.LEFT
+        entry.ended_at = now
+        session.flush()
+        capacity.advance_queue_in(session, entry.market, now)
+    return entry
+
+
+def decline(token: str, now: datetime | None = None) -> WaitlistEntry:
+    """Turn down an open offer: the seat goes to the next person waiting."""
+    now = now or utcnow()
+    with write_transaction() as session:
+        entry = _locked_entry(session, token)
+        if not entry.offer_open(now):
+            raise EntryGone(gone_message(entry, now))
+        _release_offer_seat(session, entry, now)
+        entry.status = WaitlistEntry.DECLINED
+        entry.ended_at = now
+        session.flush()
+        capacity.advance_queue_in(session, entry.market, now)
+    return entry
+
+
+def gone_message(entry: WaitlistEntry, now: datetime | None = None) -> str:
+    """Why a link no longer does what it did, in words for the person who holds it."""
+    name = entry.market.name
+    now = now or utcnow()
+    if entry.status == WaitlistEntry.OFFERED and not entry.offer_open(now):
+        return f"Your offer of a seat in {name} has expired, so the seat went to the next person."
+    return {
+        WaitlistEntry.WAITING: f"You are still waiting for a seat in {name}: no offer yet.",
+        WaitlistEntry.BOOKED: f"You already booked your call about {name} through this offer.",
+        WaitlistEntry.SEATED: f"You already have a seat in {name}.",
+        WaitlistEntry.DECLINED: f"You declined the seat in {name}, so you are no longer waiting.",
+        WaitlistEntry.EXPIRED: (
+            f"Your offer of a seat in {name} expired, so the seat went to the next person."
+        ),
+        WaitlistEntry.LEFT: f"You left the waitlist for {name}.",
+        WaitlistEntry.REMOVED: f"Our team took you off the waitlist for {name}.",
+    }.get(entry.status, "That waitlist place has ended.")
