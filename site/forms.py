@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 from flask_wtf import FlaskForm
+from wtforms import EmailField
 from wtforms import StringField
+from wtforms import TelField
+from wtforms.validators import DataRequired
+from wtforms.validators import Email
+from wtforms.validators import Length
+from wtforms.validators import Optional
+from wtforms.validators import Regexp
+from wtforms.validators import ValidationError
 
 from . import calculator
 from .calculator import COUNT
@@ -53,3 +63,58 @@ class CostPerFundedLoanForm(FlaskForm):
         for name, message in self.outcome.errors.items():
             self[name].errors = [message]
         return not self.outcome.errors
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _phone(form, field) -> None:
+    """A phone number people write: digits with spaces, dots, dashes, brackets or a leading +."""
+    value = field.data or ""
+    digits = re.sub(r"\D", "", value)
+    if not re.fullmatch(r"\+?[\d\s().\-]+", value) or not 7 <= len(digits) <= 15:
+        raise ValidationError("Enter a phone number with its area code, such as 214-555-0187.")
+
+
+class WaitlistForm(FlaskForm):
+    """The details someone gives to join a full market's waitlist (PRODUCT.md)."""
+
+    name = StringField(
+        "Your name",
+        filters=[_strip],
+        validators=[DataRequired("Enter your name."), Length(max=120)],
+    )
+    email = EmailField(
+        "Email",
+        filters=[_strip],
+        validators=[
+            DataRequired("Enter your email address."),
+            Length(max=254),
+            Email("Enter an email address like name@example.com.", check_deliverability=False),
+        ],
+    )
+    phone = TelField(
+        "Phone",
+        filters=[_strip],
+        validators=[DataRequired("Enter a phone number."), Length(max=40), _phone],
+    )
+    company = StringField(
+        "Company",
+        filters=[_strip],
+        validators=[DataRequired("Enter your company's name."), Length(max=160)],
+    )
+    nmls_id = StringField(
+        "NMLS ID (optional)",
+        filters=[_strip],
+        validators=[
+            Optional(),
+            Regexp(r"^\d{1,12}$", message="An NMLS ID is digits only (up to 12)."),
+        ],
+    )
+    # Honeypot: hidden from people (CSS and aria-hidden); bots that fill every field fill it.
+    website = StringField("Leave this field empty", validators=[Length(max=0)])
+
+
+class ConfirmWaitlistForm(FlaskForm):
+    """A bare POST form (CSRF only) behind a confirmation page: leave, or decline an offer."""

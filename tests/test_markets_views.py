@@ -170,12 +170,15 @@ def test_full_market_points_to_the_waitlist(client, markets):
 
 def test_next_step_links_to_booking_and_waitlist_once_they_exist(database_url):
     app = make_app(database_url)
-    book = Blueprint("book", __name__)
-    book.add_url_rule("/book/<slug>", "calendar", lambda slug: slug)
-    waitlist = Blueprint("waitlist", __name__)
-    waitlist.add_url_rule("/waitlist/<slug>", "join", lambda slug: slug)
-    app.register_blueprint(book)
-    app.register_blueprint(waitlist)
+    # Stand-ins for whichever of the two pages this build doesn't have yet.
+    if "book.calendar" not in app.view_functions:
+        book = Blueprint("book", __name__)
+        book.add_url_rule("/book/<slug>", "calendar", lambda slug: slug)
+        app.register_blueprint(book)
+    if "waitlist.join" not in app.view_functions:
+        waitlist = Blueprint("waitlist", __name__)
+        waitlist.add_url_rule("/markets/<slug>/waitlist", "join", lambda slug: slug)
+        app.register_blueprint(waitlist)
     with app.app_context():
         make_market(cap=1)
         make_market("austin", cap=1)
@@ -184,9 +187,9 @@ def test_next_step_links_to_booking_and_waitlist_once_they_exist(database_url):
         html = client.get("/markets/dallas-fort-worth").get_data(as_text=True)
         assert '<a class="button" href="/book/dallas-fort-worth">Book a call</a>' in html
         html = client.get("/markets/austin").get_data(as_text=True)
-        assert '<a class="button" href="/waitlist/austin">Join the waitlist</a>' in html
+        assert '<a class="button" href="/markets/austin/waitlist">Join the waitlist</a>' in html
         html = client.get("/markets/check?q=austin").get_data(as_text=True)
-        assert 'href="/waitlist/austin">Join the waitlist</a>' in html
+        assert 'href="/markets/austin/waitlist">Join the waitlist</a>' in html
         db.session.remove()
 
 
