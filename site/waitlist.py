@@ -215,6 +215,27 @@ def decline(token: str, now: datetime | None = None) -> WaitlistEntry:
     return entry
 
 
+def remove(entry_id: int, now: datetime | None = None) -> WaitlistEntry:
+    """Staff take someone off the list (with any seat held for them); the next move up."""
+    now = now or utcnow()
+    with write_transaction() as session:
+        market_id = session.execute(
+            select(WaitlistEntry.market_id).where(WaitlistEntry.id == entry_id)
+        ).scalar_one_or_none()
+        if market_id is None:
+            raise EntryGone("There is no such waitlist entry.")
+        market = capacity.lock_market(session, market_id)
+        entry = session.get(WaitlistEntry, entry_id, populate_existing=True)
+        if not entry.active:
+            raise EntryGone(f"{entry.name} is no longer on the waitlist ({entry.status}).")
+        _release_offer_seat(session, entry, now)
+        entry.status = WaitlistEntry.REMOVED
+        entry.ended_at = now
+        session.flush()
+        capacity.advance_queue_in(session, market, now)
+    return entry
+
+
 def gone_message(entry: WaitlistEntry, now: datetime | None = None) -> str:
     """Why a link no longer does what it did, in words for the person who holds it."""
     name = entry.market.name

@@ -285,3 +285,16 @@ def test_the_queue_lists_people_waiting_in_order(app):
         "waiter1@lender.example",
         "waiter2@lender.example",
     ]
+
+
+def test_staff_removing_someone_moves_the_queue_on(app):
+    market, seats = full_market(cap=1)
+    joined = join_n(market.id, 3)
+    capacity.release_seat(seats[0].id)
+    waitlist.remove(joined[0].entry.id)  # held an offer: it passes to the next
+    waitlist.remove(joined[2].entry.id)
+    assert statuses(joined) == [W.REMOVED, W.OFFERED, W.REMOVED]
+    with pytest.raises(waitlist.EntryGone, match="no longer on the waitlist"):
+        waitlist.remove(joined[0].entry.id)
+    with pytest.raises(waitlist.EntryGone, match="no such"):
+        waitlist.remove(9999)
