@@ -62,6 +62,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Mount one blueprint per audience."""
+    from .views import book
     from .views import main
     from .views import markets
     from .views import resources
@@ -73,3 +74,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(tools.bp)
     app.register_blueprint(markets.bp)
     app.register_blueprint(waitlist.bp)
+    app.register_blueprint(book.bp)

@@ -25,7 +25,23 @@ def advance_waitlist_command():
     click.echo(f"{len(changes.expired)} offers expired, {len(changes.offered)} offers made.")
 
 
+@click.command("send-mail")
+@click.option("--limit", default=100, show_default=True, help="At most this many messages.")
+def send_mail_command(limit: int):
+    """Deliver queued outbox mail over SMTP (needs MAIL_SERVER); failures are retried later."""
+    from flask import current_app
+
+    from . import notify
+
+    report = notify.deliver_queued(current_app.config, limit=limit)
+    if report.skipped:
+        click.echo("MAIL_SERVER is not set: queued mail stays in the outbox.")
+        return
+    click.echo(f"Sent {report.sent}, will retry {report.retrying}, gave up on {report.failed}.")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands on the app."""
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(advance_waitlist_command)
+    app.cli.add_command(send_mail_command)

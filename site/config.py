@@ -15,6 +15,14 @@ def _int(name: str, default: int) -> int:
     return default if value in (None, "") else int(value)
 
 
+def _flag(name: str, default: bool = False) -> bool:
+    """Read a yes/no setting from the environment (1, true, yes, on)."""
+    value = os.environ.get(name)
+    if value in (None, ""):
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
 def database_url(instance_path: str) -> str:
     """The SQLAlchemy URL: DATABASE_URL, else SQLite in the instance folder."""
     url = os.environ.get("DATABASE_URL", "").strip()
@@ -80,6 +88,25 @@ def from_environment(instance_path: str) -> dict:
         # Number of reverse proxies in front of the app whose X-Forwarded-* we trust.
         "PROXY_COUNT": _int("PROXY_COUNT", 0),
         "HTMX_VERSION": HTMX_VERSION,
+        # Booking: call length, slot step, minimum notice, horizon and per-host daily cap.
+        "CALL_MINUTES": _int("CALL_MINUTES", 20),
+        "SLOT_STEP_MINUTES": _int("SLOT_STEP_MINUTES", 30),
+        "MIN_NOTICE_MINUTES": _int("MIN_NOTICE_MINUTES", 120),
+        "HORIZON_DAYS": _int("HORIZON_DAYS", 21),
+        "HOST_DAILY_CAP": _int("HOST_DAILY_CAP", 8),
+        "BOOKING_RATE_LIMIT": os.environ.get("BOOKING_RATE_LIMIT", "10 per hour;3 per minute"),
+        # Email: queued in the outbox; delivered over SMTP only when MAIL_SERVER is set.
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": _int("MAIL_PORT", 587),
+        "MAIL_USE_TLS": _flag("MAIL_USE_TLS"),
+        "MAIL_USE_SSL": _flag("MAIL_USE_SSL"),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_DEFAULT_SENDER": os.environ.get(
+            "MAIL_DEFAULT_SENDER", "Mortgage Connect Pro <calls@mortgageconnect.example>"
+        ),
+        "MAIL_TIMEOUT_SECONDS": _int("MAIL_TIMEOUT_SECONDS", 30),
+        "MAIL_MAX_ATTEMPTS": _int("MAIL_MAX_ATTEMPTS", 5),
         # Markets: how long a written quote holds, how often the seat widget refreshes.
         "QUOTE_VALID_DAYS": _int("QUOTE_VALID_DAYS", 30),
         "SEAT_WIDGET_POLL_SECONDS": _int("SEAT_WIDGET_POLL_SECONDS", 20),

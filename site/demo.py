@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
+from datetime import date
+from datetime import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,12 +14,16 @@ from sqlalchemy.exc import IntegrityError
 
 from . import capacity
 from .database import write_transaction
+from .models import BlackoutDay
 from .models import HELD
+from .models import Host
 from .models import Market
 from .models import PriceSheet
 from .models import Seat
 from .models import SEATED
+from .models import TimeOff
 from .models import utcnow
+from .models import WeeklyHours
 
 METROS_CSV = Path(__file__).resolve().parent / "data" / "metros.csv"
 
@@ -162,6 +168,7 @@ def seed_if_empty() -> bool:
                             **_person(person),
                         )
                     )
+            _add_hosts(session, now)
     except IntegrityError:  # another process seeded at the same moment
         return False
     return True
@@ -185,3 +192,60 @@ def _add_prices(session, market: Market, rank: int, terms: dict, now) -> None:
     session.add(
         PriceSheet(market_id=market.id, effective_at=effective, created_at=effective, **terms)
     )
+
+
+# -- booking: hosts who take calls, their hours, time off and company holidays ---------------
+
+DEMO_HOSTS = [
+    # name, time zone, weekly hours (weekdays, ranges in the host's local time)
+    ("Dana Whitfield", "America/New_York", range(0, 5), [("09:00", "12:00"), ("13:00", "17:00")]),
+    ("Miguel Ortega", "America/Chicago", range(0, 5), [("08:30", "11:30"), ("12:30", "16:30")]),
+    ("Priya Raman", "America/Los_Angeles", range(1, 6), [("09:00", "13:00"), ("14:00", "18:00")]),
+]
+
+# Company holidays (US federal, as observed) on which nobody takes calls.
+HOLIDAYS = [
+    ("2026-11-26", "Thanksgiving Day"),
+    ("2026-12-25", "Christmas Day"),
+    ("2027-01-01", "New Year's Day"),
+    ("2027-01-18", "Martin Luther King Jr. Day"),
+    ("2027-02-15", "Presidents' Day"),
+    ("2027-05-31", "Memorial Day"),
+    ("2027-06-18", "Juneteenth (observed)"),
+    ("2027-07-05", "Independence Day (observed)"),
+    ("2027-09-06", "Labor Day"),
+    ("2027-11-25", "Thanksgiving Day"),
+    ("2027-12-24", "Christmas Day (observed)"),
+]
+
+
+def _add_hosts(session, now) -> None:
+    """Three hosts in different US time zones, with hours, a little time off and holidays."""
+    for name, zone, weekdays, ranges in DEMO_HOSTS:
+        slug = name.lower().replace(" ", "-")
+        host = Host(
+            name=name,
+            email=f"{slug.split('-')[0]}@mortgageconnect.example",
+            time_zone=zone,
+            meeting_link=f"https://meet.mortgageconnect.example/{slug}",
+            active=True,
+            created_at=now,
+        )
+        session.add(host)
+        for weekday in weekdays:
+            for starts, ends in ranges:
+                host.hours.append(
+                    WeeklyHours(
+                        weekday=weekday,
+                        starts=time.fromisoformat(starts),
+                        ends=time.fromisoformat(ends),
+                    )
+                )
+        if name.startswith("Miguel"):
+            # A couple of days off next week, so the calendar shows what time off does.
+            begins = (now + timedelta(days=8)).replace(hour=0, minute=0, second=0, microsecond=0)
+            host.time_off.append(
+                TimeOff(starts_at=begins, ends_at=begins + timedelta(days=2), reason="Conference")
+            )
+    for day, reason in HOLIDAYS:
+        session.add(BlackoutDay(day=date.fromisoformat(day), reason=reason))

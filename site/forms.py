@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import re
+import uuid
 
 from flask_wtf import FlaskForm
+from wtforms import BooleanField
 from wtforms import EmailField
+from wtforms import HiddenField
+from wtforms import RadioField
+from wtforms import SelectChoice
 from wtforms import StringField
 from wtforms import TelField
+from wtforms import TextAreaField
 from wtforms.validators import DataRequired
 from wtforms.validators import Email
+from wtforms.validators import InputRequired
 from wtforms.validators import Length
 from wtforms.validators import Optional
 from wtforms.validators import Regexp
@@ -17,6 +24,7 @@ from wtforms.validators import ValidationError
 
 from . import calculator
 from .calculator import COUNT
+from .models import LEAD_SOURCES
 
 
 def _number(name: str) -> StringField:
@@ -75,6 +83,78 @@ def _phone(form, field) -> None:
     digits = re.sub(r"\D", "", value)
     if not re.fullmatch(r"\+?[\d\s().\-]+", value) or not 7 <= len(digits) <= 15:
         raise ValidationError("Enter a phone number with its area code, such as 214-555-0187.")
+
+
+class BookingForm(FlaskForm):
+    """The details a prospect gives to book a call (PRODUCT.md)."""
+
+    name = StringField(
+        "Your name",
+        filters=[_strip],
+        validators=[InputRequired("Enter your name."), Length(max=120)],
+    )
+    email = EmailField(
+        "Email",
+        filters=[_strip],
+        validators=[
+            InputRequired("Enter your email address."),
+            Length(max=254),
+            Email("Enter an email address like name@example.com.", check_deliverability=False),
+        ],
+    )
+    phone = TelField(
+        "Phone",
+        filters=[_strip],
+        validators=[InputRequired("Enter a phone number."), Length(max=40), _phone],
+    )
+    company = StringField(
+        "Company",
+        filters=[_strip],
+        validators=[InputRequired("Enter your company's name."), Length(max=160)],
+    )
+    nmls_id = StringField(
+        "NMLS ID (optional)",
+        filters=[_strip],
+        validators=[
+            Optional(),
+            Regexp(r"^\d{1,12}$", message="An NMLS ID is digits only (up to 12)."),
+        ],
+    )
+    lead_source = RadioField(
+        "Where do your leads come from today?",
+        choices=[SelectChoice(value, label) for value, label in LEAD_SOURCES.items()],
+        validators=[InputRequired("Choose where your leads come from today.")],
+    )
+    notes = TextAreaField(
+        "Anything we should know before the call? (optional)",
+        filters=[_strip],
+        validators=[Length(max=2000, message="Keep notes under 2,000 characters.")],
+    )
+    consent = BooleanField(
+        "You may contact me about this call and about exclusive leads.",
+        validators=[DataRequired("Tick this box so we may contact you about the call.")],
+    )
+    start = HiddenField(validators=[InputRequired("Choose a time for the call.")])
+    tz = HiddenField()
+    form_token = HiddenField(
+        validators=[
+            InputRequired(),
+            Regexp(r"^[0-9a-f]{32}$", message="This form has expired; reload the page."),
+        ]
+    )
+    # Honeypot: hidden from people (CSS and aria-hidden); bots that fill every field fill it.
+    website = StringField("Leave this field empty", validators=[Length(max=0)])
+
+    @staticmethod
+    def new_token() -> str:
+        """A fresh one-time token that makes a resubmitted form idempotent."""
+        return uuid.uuid4().hex
+
+
+class ConfirmForm(FlaskForm):
+    """A bare POST form (CSRF only): cancel, or confirm a new time."""
+
+    start = HiddenField()
 
 
 class WaitlistForm(FlaskForm):

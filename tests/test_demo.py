@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from datetime import timedelta
+from datetime import UTC
 from zoneinfo import available_timezones
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
 from sqlalchemy import select
@@ -96,3 +100,24 @@ def test_seed_demo_command(app):
     runner = app.test_cli_runner()
     assert "Demo data loaded." in runner.invoke(args=["seed-demo"]).output
     assert "nothing loaded" in runner.invoke(args=["seed-demo"]).output
+
+
+def test_seed_adds_three_hosts_in_different_us_zones_with_free_times(app):
+    from mortgage_connect import booking
+    from mortgage_connect.models import BlackoutDay
+    from mortgage_connect.models import Host
+
+    demo.seed_if_empty()
+    hosts = db.session.scalars(select(Host).order_by(Host.id)).all()
+    assert len(hosts) == 3
+    assert len({h.time_zone for h in hosts}) == 3
+    assert all(h.time_zone.startswith("America/") and h.hours and h.active for h in hosts)
+    assert all(h.meeting_link.startswith("https://") for h in hosts)
+    assert any(h.time_off for h in hosts)
+    assert db.session.scalar(select(func.count(BlackoutDay.id))) >= 10
+    tz = ZoneInfo("America/Chicago")
+    now = datetime.now(UTC)
+    days = [(now + timedelta(days=d)).astimezone(tz).date() for d in range(1, 8)]
+    assert any(booking.day_slots(day, tz) for day in days)  # a week always has working days
+    assert demo.seed_if_empty() is False
+    assert db.session.scalar(select(func.count(Host.id))) == 3

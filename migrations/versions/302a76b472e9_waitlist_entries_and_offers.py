@@ -3,7 +3,7 @@
 One active place per email and market (a partial unique index); times as timestamptz.
 
 Revision ID: 302a76b472e9
-Revises: c29f79b35505
+Revises: a743c159bedd
 Create Date: 2026-11-29 19:51:03.020975
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '302a76b472e9'
-down_revision = 'c29f79b35505'
+down_revision = 'a743c159bedd'
 branch_labels = None
 depends_on = None
 

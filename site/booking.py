@@ -1,0 +1,652 @@
+"""Booking calls: hosts' hours, free slots in any time zone, and who takes a call.
+
+The slot engine is pure functions on plain data (`Rules`, `HostCalendar`), so it can be
+tested without a database; the query wrappers below it load that data in one go.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+import uuid
+from collections.abc import Iterable
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
+from dataclasses import replace
+from datetime import date
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
+from datetime import UTC
+from functools import lru_cache
+from urllib.parse import urlsplit
+from zoneinfo import available_timezones
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from . import booking_mail
+from . import capacity
+from .database import write_transaction
+from .extensions import db
+from .models import BlackoutDay
+from .models import Booking
+from .models import CANCELLED
+from .models import COMPLETED
+from .models import CONFIRMED
+from .models import Host
+from .models import Market
+from .models import NO_SHOW
+from .models import TimeOff
+from .models import utcnow
+
+MIDNIGHT = time(0, 0)
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The calendar's configuration (PRODUCT.md defaults)."""
+
+    call_minutes: int = 20
+    step_minutes: int = 30
+    min_notice_minutes: int = 120
+    horizon_days: int = 21
+    host_daily_cap: int = 8
+
+    @classmethod
+    def from_config(cls, config: Mapping) -> Rules:
+        """The rules as configured on the app (CALL_MINUTES, SLOT_STEP_MINUTES, ...)."""
+        return cls(
+            call_minutes=int(config.get("CALL_MINUTES", cls.call_minutes)),
+            step_minutes=int(config.get("SLOT_STEP_MINUTES", cls.step_minutes)),
+            min_notice_minutes=int(config.get("MIN_NOTICE_MINUTES", cls.min_notice_minutes)),
+            horizon_days=int(config.get("HORIZON_DAYS", cls.horizon_days)),
+            host_daily_cap=int(config.get("HOST_DAILY_CAP", cls.host_daily_cap)),
+        )
+
+    @property
+    def call_length(self) -> timedelta:
+        return timedelta(minutes=self.call_minutes)
+
+    @property
+    def step(self) -> timedelta:
+        return timedelta(minutes=self.step_minutes)
+
+    def earliest(self, now: datetime) -> datetime:
+        """The first moment a call may start (minimum notice)."""
+        return now + timedelta(minutes=self.min_notice_minutes)
+
+    def latest(self, now: datetime) -> datetime:
+        """Calls must start before this moment (the horizon)."""
+        return now + timedelta(days=self.horizon_days)
+
+
+@dataclass(frozen=True)
+class HoursRange:
+    """Working hours on one weekday (0 = Monday), local to the host; ends 00:00 = midnight."""
+
+    weekday: int
+    starts: time
+    ends: time
+
+
+@dataclass(frozen=True)
+class HostCalendar:
+    """Everything the engine needs to know about one host, as plain values."""
+
+    host_id: int
+    zone: str
+    hours: tuple[HoursRange, ...]
+    time_off: tuple[tuple[datetime, datetime], ...] = ()
+    calls: tuple[tuple[datetime, datetime], ...] = ()  # confirmed calls, UTC
+    tz: ZoneInfo = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "tz", ZoneInfo(self.zone))
+
+
+# ---------------------------------------------------------------------------
+# Time zones
+
+
+@lru_cache(maxsize=1)
+def time_zone_names() -> tuple[str, ...]:
+    """Every IANA zone name this machine knows, sorted (for the zone picker)."""
+    return tuple(sorted(available_timezones()))
+
+
+def parse_zone(name: str | None) -> ZoneInfo | None:
+    """The zone for an IANA name, or None when the name is not a known zone."""
+    if not name or len(name) > 64 or name not in _known_zones():
+        return None
+    return ZoneInfo(name)
+
+
+@lru_cache(maxsize=1)
+def _known_zones() -> frozenset[str]:
+    return frozenset(time_zone_names())
+
+
+def local_to_utc(day: date, at: time, tz: ZoneInfo) -> datetime:
+    """A wall-clock time on a local date as a UTC instant.
+
+    A time skipped by a spring-forward change moves forward with the clock (02:30 becomes
+    03:30), and a repeated time at a fall-back change is its first occurrence.
+    """
+    return datetime.combine(day, at, tzinfo=tz).astimezone(UTC)
+
+
+def day_bounds(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """The UTC instants where a local day begins and ends (23, 24 or 25 hours apart)."""
+    return local_to_utc(day, MIDNIGHT, tz), local_to_utc(day + timedelta(days=1), MIDNIGHT, tz)
+
+
+# ---------------------------------------------------------------------------
+# The engine
+
+
+def _overlaps(start: datetime, end: datetime, spans: Iterable[tuple[datetime, datetime]]) -> bool:
+    return any(start < span_end and span_start < end for span_start, span_end in spans)
+
+
+def open_windows(
+    host: HostCalendar, blackouts: frozenset[date] | set[date], start: datetime, end: datetime
+) -> list[tuple[datetime, datetime]]:
+    """The host's working ranges (UTC) on every local date that touches [start, end)."""
+    windows = []
+    first = start.astimezone(host.tz).date() - timedelta(days=1)
+    last = end.astimezone(host.tz).date() + timedelta(days=1)
+    day = first
+    while day <= last:
+        if day not in blackouts:
+            for hours in host.hours:
+                if hours.weekday != day.weekday():
+                    continue
+                begins = local_to_utc(day, hours.starts, host.tz)
+                if hours.ends == MIDNIGHT:
+                    ends = local_to_utc(day + timedelta(days=1), MIDNIGHT, host.tz)
+                else:
+                    ends = local_to_utc(day, hours.ends, host.tz)
+                if begins < ends and begins < end and start < ends:
+                    windows.append((begins, ends))
+        day += timedelta(days=1)
+    return sorted(windows)
+
+
+def _calls_per_local_day(host: HostCalendar) -> dict[date, int]:
+    counts: dict[date, int] = {}
+    for call_start, _ in host.calls:
+        local_day = call_start.astimezone(host.tz).date()
+        counts[local_day] = counts.get(local_day, 0) + 1
+    return counts
+
+
+def host_free_starts(
+    host: HostCalendar,
+    rules: Rules,
+    blackouts: frozenset[date] | set[date],
+    start: datetime,
+    end: datetime,
+    now: datetime,
+) -> list[datetime]:
+    """Start times in [start, end) when this host can take a new call.
+
+    Slots run on the step from the start of each working range; a slot must end inside
+    the range, respect the minimum notice and the horizon, miss time off and the host's
+    confirmed calls, and fall on a local day where the host is under the daily cap.
+    """
+    earliest = max(start, rules.earliest(now))
+    latest = min(end, rules.latest(now))
+    if earliest >= latest:
+        return []
+    per_day = _calls_per_local_day(host)
+    free = []
+    for begins, ends in open_windows(host, blackouts, earliest, latest):
+        slot = begins
+        if slot < earliest:
+            skipped = -((begins - earliest) // rules.step)  # ceiling division
+            slot = begins + skipped * rules.step
+        while slot + rules.call_length <= ends and slot < latest:
+            slot_end = slot + rules.call_length
+            if (
+                per_day.get(slot.astimezone(host.tz).date(), 0) < rules.host_daily_cap
+                and not _overlaps(slot, slot_end, host.time_off)
+                and not _overlaps(slot, slot_end, host.calls)
+            ):
+                free.append(slot)
+            slot += rules.step
+    return free
+
+
+def free_starts(
+    hosts: Iterable[HostCalendar],
+    rules: Rules,
+    blackouts: frozenset[date] | set[date],
+    start: datetime,
+    end: datetime,
+    now: datetime,
+) -> list[datetime]:
+    """Start times in [start, end) when at least one host is free, sorted, each once."""
+    found: set[datetime] = set()
+    for host in hosts:
+        found.update(host_free_starts(host, rules, blackouts, start, end, now))
+    return sorted(found)
+
+
+def free_slots(
+    hosts: Iterable[HostCalendar],
+    rules: Rules,
+    blackouts: frozenset[date] | set[date],
+    day: date,
+    tz: ZoneInfo,
+    now: datetime,
+) -> list[datetime]:
+    """Free start times (UTC) on one local day in the visitor's zone."""
+    begins, ends = day_bounds(day, tz)
+    return [
+        slot
+        for slot in free_starts(hosts, rules, blackouts, begins, ends, now)
+        if slot.astimezone(tz).date() == day
+    ]
+
+
+def month_availability(
+    hosts: Iterable[HostCalendar],
+    rules: Rules,
+    blackouts: frozenset[date] | set[date],
+    year: int,
+    month: int,
+    tz: ZoneInfo,
+    now: datetime,
+) -> dict[date, int]:
+    """How many free times each local day of a month has (days without any are left out)."""
+    first = date(year, month, 1)
+    following = date(year + month // 12, month % 12 + 1, 1)
+    begins, _ = day_bounds(first, tz)
+    ends, _ = day_bounds(following, tz)
+    counts: dict[date, int] = {}
+    for slot in free_starts(hosts, rules, blackouts, begins, ends, now):
+        local_day = slot.astimezone(tz).date()
+        if first <= local_day < following:
+            counts[local_day] = counts.get(local_day, 0) + 1
+    return counts
+
+
+def week_load(host: HostCalendar, at: datetime) -> int:
+    """How many calls the host has in the local (Monday to Sunday) week that contains `at`."""
+    week = at.astimezone(host.tz).isocalendar()[:2]
+    return sum(
+        1
+        for call_start, _ in host.calls
+        if call_start.astimezone(host.tz).isocalendar()[:2] == week
+    )
+
+
+def hosts_free_at(
+    hosts: Iterable[HostCalendar],
+    rules: Rules,
+    blackouts: frozenset[date] | set[date],
+    start: datetime,
+    now: datetime,
+) -> list[int]:
+    """Ids of the hosts free at `start`, the one with the fewest calls that week first."""
+    end = start + rules.call_length
+    free = [
+        host for host in hosts if start in host_free_starts(host, rules, blackouts, start, end, now)
+    ]
+    free.sort(key=lambda host: (week_load(host, start), host.host_id))
+    return [host.host_id for host in free]
+
+
+# ---------------------------------------------------------------------------
+# Loading the engine's data
+
+
+def rules() -> Rules:
+    """The configured calendar rules of the running app."""
+    return Rules.from_config(current_app.config)
+
+
+CALL_STATUSES = (CONFIRMED, COMPLETED, NO_SHOW)  # calls that count (a cancelled one doesn't)
+MARGIN = timedelta(days=8)  # enough to see a whole local week and day around any window
+
+
+def load_calendars(
+    session, start: datetime, end: datetime, *, exclude_booking: int | None = None
+) -> list[HostCalendar]:
+    """Every active host with hours, time off and calls around [start, end), in three queries."""
+    hosts = session.scalars(
+        select(Host)
+        .where(Host.active.is_(True))
+        .options(selectinload(Host.hours))
+        .order_by(Host.id)
+    ).all()
+    off: dict[int, list] = {}
+    for row in session.execute(
+        select(TimeOff.host_id, TimeOff.starts_at, TimeOff.ends_at).where(
+            TimeOff.ends_at > start - MARGIN, TimeOff.starts_at < end + MARGIN
+        )
+    ):
+        off.setdefault(row.host_id, []).append((row.starts_at, row.ends_at))
+    calls: dict[int, list] = {}
+    query = select(Booking.host_id, Booking.starts_at, Booking.ends_at).where(
+        Booking.status.in_(CALL_STATUSES),
+        Booking.starts_at >= start - MARGIN,
+        Booking.starts_at < end + MARGIN,
+    )
+    if exclude_booking is not None:
+        query = query.where(Booking.id != exclude_booking)
+    for row in session.execute(query):
+        calls.setdefault(row.host_id, []).append((row.starts_at, row.ends_at))
+    calendars = []
+    for host in hosts:
+        if parse_zone(host.time_zone) is None:
+            current_app.logger.warning("host %s has an unknown time zone; skipped", host.id)
+            continue
+        calendars.append(
+            HostCalendar(
+                host_id=host.id,
+                zone=host.time_zone,
+                hours=tuple(HoursRange(h.weekday, h.starts, h.ends) for h in host.hours),
+                time_off=tuple(off.get(host.id, ())),
+                calls=tuple(calls.get(host.id, ())),
+            )
+        )
+    return calendars
+
+
+def load_blackouts(session, start: datetime, end: datetime) -> frozenset[date]:
+    """Company blackout dates near [start, end)."""
+    first = (start - timedelta(days=2)).date()
+    last = (end + timedelta(days=2)).date()
+    return frozenset(
+        session.scalars(
+            select(BlackoutDay.day).where(BlackoutDay.day >= first, BlackoutDay.day <= last)
+        )
+    )
+
+
+def month_counts(year: int, month: int, tz: ZoneInfo, now: datetime | None = None) -> dict:
+    """Free times per local day of a month, in the visitor's zone."""
+    now = now or utcnow()
+    begins, _ = day_bounds(date(year, month, 1), tz)
+    ends = begins + timedelta(days=32)
+    session = db.session
+    return month_availability(
+        load_calendars(session, begins, ends),
+        rules(),
+        load_blackouts(session, begins, ends),
+        year,
+        month,
+        tz,
+        now,
+    )
+
+
+def day_slots(
+    day: date, tz: ZoneInfo, now: datetime | None = None, *, exclude_booking: int | None = None
+) -> list[datetime]:
+    """Free start times (UTC) on a local day in the visitor's zone."""
+    now = now or utcnow()
+    begins, ends = day_bounds(day, tz)
+    session = db.session
+    calendars = load_calendars(session, begins, ends, exclude_booking=exclude_booking)
+    return free_slots(calendars, rules(), load_blackouts(session, begins, ends), day, tz, now)
+
+
+# ---------------------------------------------------------------------------
+# Booking, rescheduling and cancelling
+
+
+class BookingError(Exception):
+    """A booking request the rules refuse; the message is fit to show a person."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class SlotUnavailable(BookingError):
+    """The time is not one we offer (past, too soon, too far, outside hours)."""
+
+
+class SlotTaken(BookingError):
+    """The time was free a moment ago, but someone else just booked it."""
+
+
+class MarketClosed(BookingError):
+    """The market is full: the next step is the waitlist, not a call."""
+
+
+class BookingClosed(BookingError):
+    """The call was cancelled or has already happened, so it can't be changed."""
+
+
+@dataclass(frozen=True)
+class Details:
+    """What the prospect told us in the booking form (already validated by the form)."""
+
+    name: str
+    email: str
+    phone: str
+    company: str
+    lead_source: str
+    time_zone: str
+    consent: bool
+    nmls_id: str | None = None
+    notes: str = ""
+
+
+MANAGE_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{43}$")
+
+
+def manage_token(form_token: str) -> str:
+    """The private manage-link token for the booking made from a form.
+
+    An HMAC of the form's one-time token under SECRET_KEY: unguessable without both, and
+    the same for a resubmitted form, so a retry can be sent to the booking it already made
+    (only its SHA-256 hash is stored).
+    """
+    key = current_app.config["SECRET_KEY"].encode()
+    digest = hmac.new(key, b"booking-manage:" + form_token.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def find_booking(token: str) -> Booking | None:
+    """The booking a manage-link token opens, or None."""
+    if not token or not MANAGE_TOKEN_RE.match(token):
+        return None
+    return db.session.scalars(
+        select(Booking)
+        .where(Booking.manage_token_hash == _token_hash(token))
+        .options(selectinload(Booking.host), selectinload(Booking.market))
+    ).one_or_none()
+
+
+def _check_window(start: datetime, now: datetime, r: Rules) -> None:
+    if start.tzinfo is None:
+        raise SlotUnavailable("That time has no time zone; please pick a time from the calendar.")
+    if start < r.earliest(now):
+        raise SlotUnavailable(
+            "That time is in the past or too soon: calls need at least "
+            f"{r.min_notice_minutes // 60} hours' notice. Please pick another time."
+        )
+    if start >= r.latest(now):
+        raise SlotUnavailable(
+            f"We book calls up to {r.horizon_days} days ahead. Please pick an earlier time."
+        )
+
+
+def _choose_host(
+    session, start: datetime, now: datetime, exclude_booking: int | None, prefer: int | None
+) -> int:
+    """The host who takes a call at `start`, with the hosts' rows locked; raises if none."""
+    r = rules()
+    end = start + r.call_length
+    blackouts = load_blackouts(session, start, end)
+    calendars = load_calendars(session, start, end, exclude_booking=exclude_booking)
+    candidates = hosts_free_at(calendars, r, blackouts, start, now)
+    if not candidates:
+        without_calls = [replace(c, calls=()) for c in calendars]
+        if hosts_free_at(without_calls, r, blackouts, start, now):
+            raise SlotTaken("That time was just taken. Please choose another time.")
+        raise SlotUnavailable("That time isn't one we offer. Please pick a time from the calendar.")
+    # Lock the candidates in id order (no deadlocks), then look again with fresh data:
+    # a booking committed meanwhile by another worker is seen now (FOR UPDATE on
+    # PostgreSQL; on SQLite BEGIN IMMEDIATE already serialises writers).
+    session.execute(
+        select(Host.id).where(Host.id.in_(candidates)).order_by(Host.id).with_for_update()
+    )
+    calendars = load_calendars(session, start, end, exclude_booking=exclude_booking)
+    fresh = hosts_free_at(calendars, r, blackouts, start, now)
+    if not fresh:
+        raise SlotTaken("That time was just taken. Please choose another time.")
+    if prefer in fresh:
+        return prefer
+    return fresh[0]
+
+
+def book(
+    market_id: int,
+    start: datetime,
+    details: Details,
+    form_token: str,
+    now: datetime | None = None,
+) -> tuple[Booking, str, bool]:
+    """Book a call; returns (booking, manage token, created). A resubmitted form returns the
+    booking it made the first time, with created False."""
+    now = now or utcnow()
+    token = manage_token(form_token)
+    with write_transaction() as session:
+        existing = _by_form_token(session, form_token)
+        if existing is not None:
+            return existing, token, False
+        market = session.get(Market, market_id)
+        if market is None:
+            raise BookingError("That market does not exist.")
+        availability = capacity.availability_by_id(market.id, now)
+        if availability is None or availability.full:
+            raise MarketClosed(
+                f"{market.name} is full, so calls are closed. Join the waitlist instead."
+            )
+        _check_window(start, now, rules())
+        host_id = _choose_host(session, start, now, None, None)
+        existing = _by_form_token(session, form_token)  # a twin request may have won the locks
+        if existing is not None:
+            return existing, token, False
+        booking = Booking(
+            market_id=market.id,
+            host_id=host_id,
+            starts_at=start,
+            ends_at=start + rules().call_length,
+            status=CONFIRMED,
+            name=details.name,
+            email=details.email,
+            phone=details.phone,
+            company=details.company,
+            nmls_id=details.nmls_id,
+            lead_source=details.lead_source,
+            notes=details.notes,
+            consent=details.consent,
+            visitor_time_zone=details.time_zone,
+            form_token=form_token,
+            manage_token_hash=_token_hash(token),
+            ics_uid=f"call-{uuid.uuid4().hex}@{_uid_domain()}",
+            sequence=0,
+            created_at=now,
+            updated_at=now,
+        )
+        try:
+            with session.begin_nested():
+                session.add(booking)
+        except IntegrityError:
+            existing = _by_form_token(session, form_token)
+            if existing is not None:
+                return existing, token, False
+            raise SlotTaken("That time was just taken. Please choose another time.") from None
+        try:
+            booking.quote = capacity.add_quote(session, market.id, now=now)
+        except capacity.NoPriceSheet:
+            booking.quote = None  # the confirmation says the quote will follow by email
+        session.flush()
+        booking_mail.queue_confirmation(booking, token)
+    return booking, token, True
+
+
+def _by_form_token(session, form_token: str) -> Booking | None:
+    return session.scalars(
+        select(Booking)
+        .where(Booking.form_token == form_token)
+        .execution_options(populate_existing=True)
+    ).one_or_none()
+
+
+def _locked_booking(session, token: str) -> Booking:
+    booking = None
+    if token and MANAGE_TOKEN_RE.match(token):
+        booking = session.scalars(
+            select(Booking)
+            .where(Booking.manage_token_hash == _token_hash(token))
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).one_or_none()
+    if booking is None:
+        raise BookingError("We couldn't find that booking.")
+    return booking
+
+
+def reschedule(token: str, start: datetime, now: datetime | None = None) -> Booking:
+    """Move a confirmed call to a new free time; the old time is freed at once."""
+    now = now or utcnow()
+    with write_transaction() as session:
+        booking = _locked_booking(session, token)
+        if booking.status != CONFIRMED or booking.starts_at <= now:
+            raise BookingClosed("This call can no longer be changed.")
+        if start == booking.starts_at:
+            return booking  # a repeated submit: already there
+        _check_window(start, now, rules())
+        host_id = _choose_host(session, start, now, booking.id, booking.host_id)
+        booking.host_id = host_id
+        booking.starts_at = start
+        booking.ends_at = start + rules().call_length
+        booking.sequence += 1
+        booking.updated_at = now
+        try:
+            with session.begin_nested():
+                session.flush()
+        except IntegrityError:
+            raise SlotTaken("That time was just taken. Please choose another time.") from None
+        session.refresh(booking, ["host"])
+        booking_mail.queue_rescheduled(booking, token)
+    return booking
+
+
+def cancel(token: str, now: datetime | None = None) -> Booking:
+    """Cancel a confirmed call (a second cancel changes nothing)."""
+    now = now or utcnow()
+    with write_transaction() as session:
+        booking = _locked_booking(session, token)
+        if booking.status == CANCELLED:
+            return booking
+        if booking.status != CONFIRMED or booking.starts_at <= now:
+            raise BookingClosed("This call has already taken place, so it can't be cancelled.")
+        booking.status = CANCELLED
+        booking.cancelled_at = now
+        booking.updated_at = now
+        booking.sequence += 1
+        booking_mail.queue_cancelled(booking, token)
+    return booking
+
+
+def _uid_domain() -> str:
+    return urlsplit(current_app.config["SITE_URL"]).hostname or "localhost"

@@ -1,0 +1,153 @@
+"""Booking in a real browser: pick a day and a time, book, reschedule, cancel; with and
+without JavaScript; axe clean on every page of the flow (axe itself needs JavaScript, so it
+runs in the JavaScript flow, on the same pages)."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.booking_helpers import make_host
+from tests.booking_helpers import make_market
+from tests.e2e.conftest import assert_accessible
+
+QUOTE_REF = re.compile(r"Q-\d{4}-[0-9A-Z]{6}")
+
+
+@pytest.fixture
+def bookable(live_server):
+    """A market with seats and a host free around the clock."""
+    make_market()
+    make_host()
+    return live_server
+
+
+def fill_form(page) -> None:
+    page.get_by_label("Your name").fill("Pat Prospect")
+    page.get_by_label("Email").fill("pat@example.com")
+    page.get_by_label("Phone").fill("214-555-0187")
+    page.get_by_label("Company").fill("Prospect Home Loans")
+    page.get_by_label("NMLS ID (optional)").fill("123456")
+    page.get_by_label("Shared leads").check()
+    page.get_by_label("You may contact me").check()
+
+
+def start_of(href: str) -> str:
+    return parse_qs(urlsplit(href).query)["start"][0]
+
+
+def test_book_reschedule_cancel_with_javascript(browser, bookable):
+    context = browser.new_context(timezone_id="America/Los_Angeles")
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(bookable.url + "/book/")
+    page.get_by_label("Metro, state or city").fill("fort worth")
+    page.get_by_role("link", name="Book a call about Dallas–Fort Worth").click()
+
+    # The browser's zone is detected and the widget redrawn in it.
+    expect(page.locator("#tz")).to_have_value("America/Los_Angeles")
+    expect(page.locator("#times")).to_contain_text("Pacific Time")
+    assert_accessible(page)
+
+    # Keyboard: focus a marked day, press Enter; its times arrive and take the focus.
+    day = page.locator("a.day-free").nth(1)
+    name = day.evaluate("el => el.textContent")
+    assert re.search(r"\w+day, \w+ \d{1,2}, \d{4} — \d+ times available", name)
+    day.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#times")).to_be_focused()
+    expect(page.locator("a.day-free[aria-current='true']")).to_have_count(1)
+    heading = page.locator("#times-heading").inner_text()
+    assert heading in name
+
+    slot = page.locator("a.slot").nth(2)
+    first_start = start_of(slot.get_attribute("href"))
+    slot.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your details")
+    assert_accessible(page)
+    page.get_by_role("button", name="Book the call").click()  # empty: errors beside fields
+    expect(page.locator(".field-error").first).to_be_visible()
+    assert_accessible(page)
+    fill_form(page)
+    page.get_by_role("button", name="Book the call").click()
+
+    expect(page.get_by_text("Your call is booked")).to_be_visible()
+    expect(page.get_by_text(QUOTE_REF).first).to_be_visible()
+    expect(page.get_by_role("link", name="Add to Google Calendar")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("Download the invite"))).to_be_visible()
+    assert_accessible(page)
+    manage_url = page.url.split("?")[0]
+
+    # Reschedule to another time on the same day.
+    page.get_by_role("link", name="Choose a new time").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Choose a new time")
+    assert_accessible(page)
+    page.locator("a.day-free").nth(1).click()
+    expect(page.locator("#times")).to_be_focused()
+    new_slot = page.locator("a.slot").nth(5)
+    new_start = start_of(new_slot.get_attribute("href"))
+    assert new_start != first_start
+    new_slot.click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Move my call").click()
+    expect(page.get_by_text("Your call has moved")).to_be_visible()
+
+    # The first time is free again.
+    page.goto(manage_url + "/reschedule")
+    page.locator("a.day-free").nth(1).click()
+    expect(page.locator(f"a.slot[href*='{first_start}']")).to_have_count(1)
+    expect(page.locator(f"a.slot[href*='{new_start}']")).to_have_count(0)
+
+    # Cancel: a confirmation page, then the POST.
+    page.goto(manage_url)
+    page.get_by_role("link", name="Cancel the call").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cancel your call?")
+    assert_accessible(page)
+    page.get_by_role("button", name="Yes, cancel the call").click()
+    expect(page.get_by_text("This call is cancelled")).to_be_visible()
+    assert_accessible(page)
+
+    page.goto(bookable.url + "/book/dallas-fort-worth?tz=America/Los_Angeles")
+    page.locator("a.day-free").nth(1).click()
+    expect(page.locator(f"a.slot[href*='{new_start}']")).to_have_count(1)
+    assert not [e for e in errors if "Content Security Policy" in e], errors
+    context.close()
+
+
+def test_the_same_flow_without_javascript(nojs_page, bookable):
+    page = nojs_page
+    page.goto(bookable.url + "/book/dallas-fort-worth")
+    expect(page.locator("#tz")).to_have_value("America/Chicago")  # the market's zone
+    page.locator("#tz").select_option("America/New_York")
+    page.get_by_role("button", name="Show times").click()
+    assert "tz=America%2FNew_York" in page.url or "tz=America/New_York" in page.url
+    page.get_by_role("link", name="Next month").click()
+    page.get_by_role("link", name="Previous month").click()
+    page.locator("a.day-free").nth(1).click()
+    expect(page.locator("a.day-free[aria-current='true']")).to_have_count(1)
+    slot = page.locator("a.slot").first
+    first_start = start_of(slot.get_attribute("href"))
+    slot.click()
+    fill_form(page)
+    page.get_by_role("button", name="Book the call").click()
+    expect(page.get_by_text("Your call is booked")).to_be_visible()
+    expect(page.get_by_text(QUOTE_REF).first).to_be_visible()
+
+    page.get_by_role("link", name="Choose a new time").click()
+    page.locator("a.day-free").nth(1).click()
+    page.locator("a.slot").nth(3).click()
+    page.get_by_role("button", name="Move my call").click()
+    expect(page.get_by_text("Your call has moved")).to_be_visible()
+
+    page.get_by_role("link", name="Cancel the call").click()
+    page.get_by_role("button", name="Yes, cancel the call").click()
+    expect(page.get_by_text("This call is cancelled")).to_be_visible()
+
+    page.goto(bookable.url + "/book/dallas-fort-worth?tz=America/New_York")
+    page.locator("a.day-free").nth(1).click()
+    expect(page.locator(f"a.slot[href*='{first_start}']")).to_have_count(1)

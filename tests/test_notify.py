@@ -1,0 +1,250 @@
+"""The outbox: mail queued in the caller's transaction, delivered over real SMTP, retried."""
+
+from __future__ import annotations
+
+import email
+import threading
+from datetime import datetime
+from datetime import timedelta
+from datetime import UTC
+from email import policy
+
+import icalendar
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
+from sqlalchemy import select
+
+from mortgage_connect import notify
+from mortgage_connect.extensions import db
+from mortgage_connect.invites import Invite
+from mortgage_connect.invites import render_ics
+from mortgage_connect.invites import REQUEST
+from mortgage_connect.models import OutboxMessage
+from tests.conftest import free_port
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps what it receives, or refuses it when told to."""
+
+    def __init__(self):
+        self.received: list[email.message.EmailMessage] = []
+        self.envelopes = []
+        self.refuse = False
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.refuse:
+            return "554 5.7.1 Message refused by policy"
+        with self.lock:
+            self.envelopes.append(envelope)
+            self.received.append(
+                email.message_from_bytes(envelope.original_content, policy=policy.default)
+            )
+        return "250 2.0.0 OK"
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on a free local port, for the length of the test."""
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    inbox.port = controller.port
+    yield inbox
+    controller.stop()
+
+
+def mail_config(app, port, **extra):
+    return {**app.config, "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": port, **extra}
+
+
+def sample_invite(**changes) -> str:
+    starts = datetime(2027, 3, 15, 14, 0, tzinfo=UTC)
+    fields = dict(
+        uid="call-42@mortgageconnect.example",
+        sequence=0,
+        starts_at=starts,
+        ends_at=starts + timedelta(minutes=20),
+        summary="Call with Mortgage Connect Pro",
+        description="Manage: http://localhost/book/manage/abc",
+        location="https://meet.example.com/ana",
+        organizer_name="Ana Host",
+        organizer_email="ana@mortgageconnect.example",
+        attendee_name="Pat Prospect",
+        attendee_email="pat@example.com",
+    )
+    fields.update(changes)
+    return render_ics(Invite(**fields))
+
+
+def queued():
+    return db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+
+
+def test_queue_mail_belongs_to_the_callers_transaction(app):
+    notify.queue_mail("pat@example.com", "Rolled back", "text")
+    db.session.rollback()
+    assert queued() == []
+    notify.queue_mail("pat@example.com", "Kept", "text", "<p>html</p>")
+    db.session.commit()
+    (message,) = queued()
+    assert (message.subject, message.status, message.attempts) == ("Kept", "queued", 0)
+    assert message.created_at.tzinfo is not None
+
+
+def test_delivers_queued_mail_with_the_invite_attached(app, smtp_server):
+    ics = sample_invite()
+    notify.queue_mail(
+        "Pat Prospect <pat@example.com>",
+        "Your call is booked",
+        "Plain words.",
+        "<p>HTML words.</p>",
+        [notify.calendar_attachment(ics, REQUEST)],
+    )
+    db.session.commit()
+
+    report = notify.deliver_queued(mail_config(app, smtp_server.port))
+
+    assert (report.sent, report.retrying, report.failed) == (1, 0, 0)
+    (received,) = smtp_server.received
+    assert smtp_server.envelopes[0].rcpt_tos == ["pat@example.com"]
+    assert received["Subject"] == "Your call is booked"
+    assert received["To"] == "Pat Prospect <pat@example.com>"
+    assert received.get_body(("plain",)).get_content().strip() == "Plain words."
+    assert "HTML words." in received.get_body(("html",)).get_content()
+    (invite,) = [p for p in received.iter_attachments() if p.get_content_type() == "text/calendar"]
+    assert invite.get_param("method") == "REQUEST"
+    assert invite.get_filename() == "invite.ics"
+    parsed = icalendar.Calendar.from_ical(invite.get_content())
+    assert str(parsed["METHOD"]) == "REQUEST"
+    assert str(parsed.walk("VEVENT")[0]["UID"]) == "call-42@mortgageconnect.example"
+
+    (message,) = queued()
+    assert message.status == "sent" and message.attempts == 1 and message.sent_at is not None
+    # Nothing is sent twice.
+    assert notify.deliver_queued(mail_config(app, smtp_server.port)).sent == 0
+    assert len(smtp_server.received) == 1
+
+
+def test_login_when_a_username_is_configured(app):
+    logins = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        logins.append((auth_data.login, auth_data.password))
+        return AuthResult(success=auth_data.password == b"s3cret")
+
+    inbox = Inbox()
+    controller = Controller(
+        inbox,
+        hostname="127.0.0.1",
+        port=free_port(),
+        authenticator=authenticator,
+        auth_require_tls=False,
+    )
+    controller.start()
+    try:
+        notify.queue_mail("pat@example.com", "Hello", "text")
+        db.session.commit()
+        config = mail_config(app, controller.port, MAIL_USERNAME="mailer", MAIL_PASSWORD="s3cret")
+        assert notify.deliver_queued(config).sent == 1
+    finally:
+        controller.stop()
+    assert logins == [(b"mailer", b"s3cret")]
+    assert len(inbox.received) == 1
+
+
+def test_failures_are_recorded_retried_then_given_up(app):
+    notify.queue_mail("pat@example.com", "Hello", "text")
+    db.session.commit()
+    dead_port = free_port()  # nothing listens here
+    config = mail_config(app, dead_port, MAIL_MAX_ATTEMPTS=3, MAIL_TIMEOUT_SECONDS=2)
+    now = datetime.now(UTC)
+
+    first = notify.deliver_queued(config, now=now)
+    (message,) = queued()
+    assert (first.sent, first.retrying, first.failed) == (0, 1, 0)
+    assert message.status == "queued" and message.attempts == 1
+    assert "ConnectionRefusedError" in message.last_error
+    assert message.not_before > now
+
+    # Not due yet: nothing is tried.
+    assert notify.deliver_queued(config, now=now + timedelta(seconds=5)).retrying == 0
+    assert queued()[0].attempts == 1
+
+    notify.deliver_queued(config, now=now + timedelta(hours=1))
+    last = notify.deliver_queued(config, now=now + timedelta(hours=2))
+    (message,) = queued()
+    assert last.failed == 1
+    assert message.status == "failed" and message.attempts == 3
+
+
+def test_a_refused_message_is_retried_and_later_delivered(app, smtp_server):
+    notify.queue_mail("pat@example.com", "Hello", "text")
+    db.session.commit()
+    config = mail_config(app, smtp_server.port)
+    smtp_server.refuse = True
+    now = datetime.now(UTC)
+    assert notify.deliver_queued(config, now=now).retrying == 1
+    assert "554" in queued()[0].last_error
+    smtp_server.refuse = False
+    assert notify.deliver_queued(config, now=now + timedelta(hours=1)).sent == 1
+    (message,) = queued()
+    assert message.status == "sent" and message.attempts == 2 and message.last_error is None
+
+
+def test_without_mail_server_mail_stays_in_the_outbox(app):
+    notify.queue_mail("pat@example.com", "Hello", "text")
+    db.session.commit()
+    report = notify.deliver_queued({**app.config, "MAIL_SERVER": ""})
+    assert report.skipped
+    assert queued()[0].status == "queued"
+
+
+def test_a_message_is_claimed_by_one_sender_only(app):
+    message = notify.queue_mail("pat@example.com", "Hello", "text")
+    db.session.commit()
+    now = datetime.now(UTC)
+    assert notify._claim(message.id, now) is True
+    assert notify._claim(message.id, now) is False  # the lease is held
+    assert notify._claim(message.id, now + notify.LEASE + timedelta(seconds=1)) is True
+
+
+def test_two_senders_at_once_send_each_message_once(app, smtp_server):
+    for i in range(12):
+        notify.queue_mail(f"p{i}@example.com", f"Message {i}", "text")
+    db.session.commit()
+    config = mail_config(app, smtp_server.port)
+    reports = []
+    barrier = threading.Barrier(2)
+
+    def sender():
+        with app.app_context():
+            barrier.wait()
+            reports.append(notify.deliver_queued(config))
+            db.session.remove()
+
+    threads = [threading.Thread(target=sender) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    subjects = sorted(m["Subject"] for m in smtp_server.received)
+    assert subjects == sorted(f"Message {i}" for i in range(12))
+    assert sum(r.sent for r in reports) == 12
+    db.session.expire_all()
+    assert {m.status for m in queued()} == {"sent"}
+    assert {m.attempts for m in queued()} == {1}
+
+
+def test_send_mail_command(app, smtp_server):
+    notify.queue_mail("pat@example.com", "Hello", "text")
+    db.session.commit()
+    runner = app.test_cli_runner()
+    app.config["MAIL_SERVER"] = ""
+    assert "stays in the outbox" in runner.invoke(args=["send-mail"]).output
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port)
+    result = runner.invoke(args=["send-mail"])
+    assert result.exit_code == 0, result.output
+    assert "Sent 1" in result.output
+    assert len(smtp_server.received) == 1
