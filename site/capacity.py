@@ -23,6 +23,7 @@ from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from . import waitlist_mail
 from .database import write_transaction
 from .extensions import db
 from .geo import split_states
@@ -465,6 +466,7 @@ def advance_queue_in(session, market: Market, now: datetime) -> QueueChanges:
     while the seats in use (seated + live holds) are below the cap and someone waits, the
     first person waiting, by order of joining, gets a held seat: one seat, one offer. The
     person moves from "waiting" to "held", so open seats stay cap − seated − held − waiting.
+    Each offer and expiry queues its email in this same transaction.
     """
     changes = QueueChanges(expired=[], offered=[])
     overdue = session.execute(
@@ -479,10 +481,12 @@ def advance_queue_in(session, market: Market, now: datetime) -> QueueChanges:
         .execution_options(populate_existing=True)
     ).all()
     for entry, hold_seat in overdue:
+        booked = entry.status == WaitlistEntry.BOOKED
         entry.status = WaitlistEntry.EXPIRED
         entry.ended_at = now
         if hold_seat.released_at is None:
             hold_seat.released_at = now
+        waitlist_mail.queue_expired(entry, booked=booked)
         changes.expired.append(entry)
     session.flush()
     seated, held, _waiting = session.execute(select(*_count_columns(market.id, now))).one()
@@ -517,6 +521,7 @@ def advance_queue_in(session, market: Market, now: datetime) -> QueueChanges:
         entry.offer_seat_id = hold_seat.id
         entry.offered_at = now
         entry.offer_expires_at = deadline
+        waitlist_mail.queue_offer(entry)
         changes.offered.append(entry)
     session.flush()
     return changes

@@ -473,6 +473,8 @@ class WaitlistEntry(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     offer_seat_id: Mapped[int | None] = mapped_column(ForeignKey("seats.id"))
+    # The call booked through the offer (status booked).
+    booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id"))
     offered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     offer_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # When the entry stopped being active (left, declined, expired, removed, seated).
@@ -480,6 +482,7 @@ class WaitlistEntry(db.Model):
 
     market: Mapped[Market] = relationship()
     offer_seat: Mapped[Seat | None] = relationship()
+    booking: Mapped[Booking | None] = relationship()
 
     @property
     def active(self) -> bool:

@@ -9,12 +9,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import func
 from sqlalchemy import select
 
 from . import capacity
 from . import waitlist_links
+from . import waitlist_mail
 from .database import write_transaction
 from .extensions import db
 from .models import Seat
@@ -36,6 +39,14 @@ class NotFull(WaitlistError):
 
 class EntryGone(WaitlistError):
     """The entry left the list, or its offer ended, before this request."""
+
+    def __init__(self, message: str, entry: WaitlistEntry | None = None):
+        super().__init__(message)
+        self.entry = entry
+
+
+class UnknownLink(WaitlistError, LookupError):
+    """A token that opens no entry (mistyped, cut short, tampered with, another market's)."""
 
 
 class InvalidDetails(WaitlistError, ValueError):
@@ -108,6 +119,8 @@ def join(
         market = capacity.lock_market(session, market_id)
         existing = _active_by_email(session, market.id, values["email"])
         if existing is not None:
+            # The place is kept; its link goes again to the address, never to the page.
+            waitlist_mail.queue_link_again(existing, _place_in(session, existing))
             return Joined(existing, waitlist_links.status_token(existing.token_seed), False)
         if capacity.open_now(session, market, now) > 0:
             raise NotFull(f"{market.name} has an open seat, so there is no need to wait.")
@@ -123,6 +136,7 @@ def join(
         )
         session.add(entry)
         session.flush()
+        waitlist_mail.queue_joined(entry, _place_in(session, entry))
         # Normally nothing to do (the market is full); settles a hold that ran out meanwhile.
         capacity.advance_queue_in(session, market, now)
     return Joined(entry, token, True)
@@ -139,9 +153,13 @@ def find(token: str) -> WaitlistEntry | None:
 
 def place(entry: WaitlistEntry) -> int | None:
     """Someone's place in line (1 = next to be offered), or None when not waiting."""
+    return _place_in(db.session, entry)
+
+
+def _place_in(session, entry: WaitlistEntry) -> int | None:
     if entry.status != WaitlistEntry.WAITING:
         return None
-    return db.session.execute(
+    return session.execute(
         select(func.count(WaitlistEntry.id)).where(
             WaitlistEntry.market_id == entry.market_id,
             WaitlistEntry.status == WaitlistEntry.WAITING,
@@ -234,6 +252,98 @@ def remove(entry_id: int, now: datetime | None = None) -> WaitlistEntry:
         session.flush()
         capacity.advance_queue_in(session, market, now)
     return entry
+
+
+# -- accepting an offer by booking a call (called by booking, inside its transaction) ----------
+
+BAD_OFFER_LINK = "That offer link isn't valid. Use the link in your offer email, in full."
+
+
+def check_offer(token: str, market_id: int, now: datetime | None = None) -> WaitlistEntry:
+    """The entry whose open offer this token carries, for this market (a read, for pages).
+
+    Raises UnknownLink for a bad or another market's token, EntryGone for an offer that ended.
+    """
+    now = now or utcnow()
+    entry = find(token)
+    if entry is None or entry.market_id != market_id:
+        raise UnknownLink(BAD_OFFER_LINK)
+    if not entry.offer_open(now):
+        raise EntryGone(gone_message(entry, now), entry)
+    return entry
+
+
+def _hold_until(entry: WaitlistEntry, call_ends: datetime) -> datetime:
+    days = int(current_app.config.get("WAITLIST_HOLD_DAYS_AFTER_CALL", 7))
+    return max(entry.offer_expires_at, call_ends + timedelta(days=days))
+
+
+def accept_offer_in(session, token: str, market_id: int, now: datetime) -> WaitlistEntry:
+    """Lock the market and take up the offer for a booking about to be made (or raise).
+
+    The caller books the call in the same transaction, then calls `offer_booked_in`.
+    """
+    if not waitlist_links.well_formed(token):
+        raise UnknownLink(BAD_OFFER_LINK)
+    capacity.lock_market(session, market_id)
+    entry = session.execute(
+        select(WaitlistEntry)
+        .where(WaitlistEntry.token_hash == waitlist_links.token_hash(token))
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+    if entry is None or entry.market_id != market_id:
+        raise UnknownLink(BAD_OFFER_LINK)
+    if not entry.offer_open(now):
+        raise EntryGone(gone_message(entry, now), entry)
+    return entry
+
+
+def offer_booked_in(session, entry: WaitlistEntry, booking) -> None:
+    """The offer is accepted: booked, and the seat stays held until some days after the call."""
+    entry.status = WaitlistEntry.BOOKED
+    entry.booking_id = booking.id
+    hold_seat = session.get(Seat, entry.offer_seat_id, populate_existing=True)
+    hold_seat.expires_at = _hold_until(entry, booking.ends_at)
+
+
+def _entry_for_booking(session, booking) -> WaitlistEntry | None:
+    """The booked entry behind a call, with its market locked; None for an ordinary call."""
+    found = session.execute(
+        select(WaitlistEntry.id).where(
+            WaitlistEntry.booking_id == booking.id,
+            WaitlistEntry.status == WaitlistEntry.BOOKED,
+        )
+    ).scalar_one_or_none()
+    if found is None:
+        return None
+    capacity.lock_market(session, booking.market_id)
+    entry = session.get(WaitlistEntry, found, populate_existing=True)
+    return entry if entry.status == WaitlistEntry.BOOKED else None
+
+
+def call_moved_in(session, booking, now: datetime) -> None:
+    """A call booked through an offer moved: the seat stays held until days after the new time."""
+    entry = _entry_for_booking(session, booking)
+    if entry is None:
+        return
+    hold_seat = session.get(Seat, entry.offer_seat_id, populate_existing=True)
+    if hold_seat.is_active(now):  # a lapsed hold is never revived: the seat may be gone
+        hold_seat.expires_at = _hold_until(entry, booking.ends_at)
+
+
+def call_cancelled_in(session, booking, now: datetime) -> None:
+    """A call booked through an offer was cancelled: the offer is open again until its
+    original deadline (and ends now if that has passed)."""
+    entry = _entry_for_booking(session, booking)
+    if entry is None:
+        return
+    hold_seat = session.get(Seat, entry.offer_seat_id, populate_existing=True)
+    entry.status = WaitlistEntry.OFFERED
+    entry.booking_id = None
+    if hold_seat.released_at is None:
+        hold_seat.expires_at = entry.offer_expires_at
+    session.flush()
+    capacity.advance_queue_in(session, entry.market, now)
 
 
 def gone_message(entry: WaitlistEntry, now: datetime | None = None) -> str:

@@ -89,39 +89,39 @@ def join(slug: str):
     return redirect(url_for("waitlist.status", token=joined.token, joined=1), 303)
 
 
-class _BadLink(Exception):
-    """A token that opens no entry: answered with a 404 that says what to do."""
+BAD_LINK = (
+    "This waitlist link doesn't match any place in line. Check that you copied the whole "
+    "link from your email; if you joined with another address, use that email."
+)
 
 
 def _entry_or_404(token: str) -> WaitlistEntry:
     entry = waitlist.find(token)
     if entry is None:
-        raise _BadLink
+        raise waitlist.UnknownLink(BAD_LINK)
     return entry
 
 
-@bp.errorhandler(_BadLink)
-def _bad_link(_error):
-    response = make_response(
-        render_error(
-            404,
-            "This waitlist link doesn't match any place in line. Check that you copied the "
-            "whole link from your email; if you joined with another address, use that email.",
-        )
-    )
-    return _private(response)
+def bad_link_page(message: str = BAD_LINK):
+    """The 404 page for a waitlist or offer link that opens nothing, saying what to do."""
+    return _private(make_response(render_error(404, message)))
 
 
-def _gone(entry: WaitlistEntry, now: datetime):
+def gone_page(entry: WaitlistEntry, message: str | None = None):
     """The 410 page for a link whose place or offer has ended, with the way back in."""
     availability = capacity.availability_by_id(entry.market_id)
     html = render_template(
         "waitlist/gone.html",
         entry=entry,
         a=availability,
-        message=waitlist.gone_message(entry, now),
+        message=message or waitlist.gone_message(entry),
     )
     return _private(make_response(html, 410))
+
+
+@bp.errorhandler(waitlist.UnknownLink)
+def _unknown_link(error):
+    return bad_link_page(error.message)
 
 
 def _is_gone(entry: WaitlistEntry, now: datetime) -> bool:
@@ -137,7 +137,7 @@ def status(token: str):
     entry = _entry_or_404(token)
     now = utcnow()
     if _is_gone(entry, now):
-        return _gone(entry, now)
+        return gone_page(entry, waitlist.gone_message(entry, now))
     html = render_template(
         "waitlist/status.html",
         entry=entry,
@@ -157,14 +157,14 @@ def _confirm(token: str, action: str):
     now = utcnow()
     allowed = entry.offer_open(now) if action == "decline" else entry.active
     if not allowed:
-        return _gone(entry, now)
+        return gone_page(entry, waitlist.gone_message(entry, now))
     form = ConfirmWaitlistForm()
     if request.method == "POST" and form.validate():
         change = waitlist.decline if action == "decline" else waitlist.leave
         try:
             entry = change(token, now)
         except waitlist.EntryGone:
-            return _gone(waitlist.find(token), utcnow())
+            return gone_page(waitlist.find(token))
         availability = capacity.availability_by_id(entry.market_id)
         html = render_template("waitlist/done.html", entry=entry, a=availability, action=action)
         return _private(make_response(html))
@@ -190,14 +190,3 @@ def leave(token: str):
 def decline(token: str):
     """Decline an open offer, after a confirmation; the seat goes to the next in line."""
     return _confirm(token, "decline")
-
-
-@bp.app_template_filter("deadline")
-def deadline(moment: datetime, zone: str) -> str:
-    """A moment in a named zone: "Tuesday, December 1, 2026 at 3:05 PM CST"."""
-    local = moment.astimezone(ZoneInfo(zone))
-    hour = local.hour % 12 or 12
-    half = "AM" if local.hour < 12 else "PM"
-    return (
-        f"{local:%A, %B} {local.day}, {local.year} at {hour}:{local:%M} {half} {local:%Z}".strip()
-    )
