@@ -177,9 +177,11 @@ def test_next_step_links_to_booking_and_the_waitlist(database_url):
         html = client.get("/markets/dallas-fort-worth").get_data(as_text=True)
         assert '<a class="button" href="/book/dallas-fort-worth">Book a call</a>' in html
         html = client.get("/markets/austin").get_data(as_text=True)
-        assert '<a class="button" href="/markets/austin/waitlist">Join the waitlist</a>' in html
+        link = 'href="/markets/austin/waitlist">Join the waitlist'
+        link += '<span class="visually-hidden"> for Austin</span></a>'
+        assert '<a class="button" ' + link in html
         html = client.get("/markets/check?q=austin").get_data(as_text=True)
-        assert 'href="/markets/austin/waitlist">Join the waitlist</a>' in html
+        assert link in html
         db.session.remove()
 
 
