@@ -5,8 +5,13 @@ from __future__ import annotations
 import html
 import re
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
+from hypothesis import given
+from hypothesis import HealthCheck
+from hypothesis import settings
+from hypothesis import strategies as st
 
 from mortgage_connect import capacity
 from mortgage_connect.extensions import db
@@ -193,6 +198,7 @@ def test_an_open_offer_shows_its_deadline_and_can_be_declined(client, market):
     deadline = (now + timedelta(hours=48)).astimezone(__import__("zoneinfo").ZoneInfo(m.time_zone))
     assert f"{deadline:%B} {deadline.day}, {deadline.year}" in html
     assert f'href="/waitlist/{joined[0].token}/decline"' in html
+    assert f'href="/book/dallas-fort-worth?offer={joined[0].token}">Book your call</a>' in html
     url = f"/waitlist/{joined[0].token}/decline"
     assert h1(client.get(url)) == "Decline the seat in Dallas–Fort Worth?"
     done = client.post(url)
@@ -255,3 +261,18 @@ def test_confirmations_need_the_csrf_token(database_url):
         assert db.session.query(W).one().status == W.WAITING
         db.session.remove()
         db.engine.dispose()
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(token=st.text(min_size=1, max_size=80), offer=st.text(max_size=80))
+def test_no_link_anyone_can_type_is_a_500(client, market, token, offer):
+    path = quote(token, safe="")
+    for url in (f"/waitlist/{path}", f"/waitlist/{path}/leave", f"/waitlist/{path}/decline"):
+        assert client.get(url).status_code in (404, 410), url
+    assert client.post(f"/waitlist/{path}/leave").status_code in (404, 410)
+    response = client.get("/book/dallas-fort-worth", query_string={"offer": offer})
+    assert response.status_code in (200, 404, 410)
