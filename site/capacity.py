@@ -4,7 +4,7 @@ Open seats = cap − seated − unexpired holds − people waiting, never below 
 that can take a seat runs in one write transaction with the market row locked
 (BEGIN IMMEDIATE on SQLite, SELECT … FOR UPDATE on PostgreSQL), so however many
 requests race, the cap is never exceeded. Every change that can free a seat ends with
-`_advance_queue`, the one place where waiting people are offered seats, in order.
+`advance_queue_in`, the one place where waiting people are offered seats, in order.
 """
 
 from __future__ import annotations
@@ -493,7 +493,7 @@ def advance_queue_in(session, market: Market, now: datetime) -> QueueChanges:
     free = market.seat_cap - seated - held
     if free <= 0:
         return changes
-    waiting = session.execute(
+    waiting = session.scalars(
         select(WaitlistEntry)
         .where(
             WaitlistEntry.market_id == market.id,
@@ -502,7 +502,7 @@ def advance_queue_in(session, market: Market, now: datetime) -> QueueChanges:
         .order_by(WaitlistEntry.id)
         .limit(free)
         .execution_options(populate_existing=True)
-    ).scalars()
+    ).all()
     deadline = now + timedelta(hours=offer_hours())
     for entry in waiting:
         hold_seat = Seat(
