@@ -91,13 +91,13 @@ class BookingForm(FlaskForm):
     name = StringField(
         "Your name",
         filters=[_strip],
-        validators=[InputRequired("Enter your name."), Length(max=120)],
+        validators=[DataRequired("Enter your name."), Length(max=120)],
     )
     email = EmailField(
         "Email",
         filters=[_strip],
         validators=[
-            InputRequired("Enter your email address."),
+            DataRequired("Enter your email address."),
             Length(max=254),
             Email("Enter an email address like name@example.com.", check_deliverability=False),
         ],
@@ -105,12 +105,12 @@ class BookingForm(FlaskForm):
     phone = TelField(
         "Phone",
         filters=[_strip],
-        validators=[InputRequired("Enter a phone number."), Length(max=40), _phone],
+        validators=[DataRequired("Enter a phone number."), Length(max=40), _phone],
     )
     company = StringField(
         "Company",
         filters=[_strip],
-        validators=[InputRequired("Enter your company's name."), Length(max=160)],
+        validators=[DataRequired("Enter your company's name."), Length(max=160)],
     )
     nmls_id = StringField(
         "NMLS ID (optional)",
