@@ -71,11 +71,13 @@ def register_blueprints(app: Flask) -> None:
     from .views import markets
     from .views import resources
     from .views import tools
+    from .views import waitlist
 
     app.register_blueprint(main.bp)
     app.register_blueprint(resources.bp)
     app.register_blueprint(tools.bp)
     app.register_blueprint(markets.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(waitlist.bp)
     app.register_blueprint(book.bp)
     app.register_blueprint(feeds.bp)

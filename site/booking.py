@@ -33,6 +33,7 @@ from sqlalchemy.orm import selectinload
 
 from . import booking_mail
 from . import capacity
+from . import waitlist
 from .database import write_transaction
 from .extensions import db
 from .models import BlackoutDay
@@ -522,9 +523,15 @@ def book(
     details: Details,
     form_token: str,
     now: datetime | None = None,
+    offer_token: str | None = None,
 ) -> tuple[Booking, str, bool]:
     """Book a call; returns (booking, manage token, created). A resubmitted form returns the
-    booking it made the first time, with created False."""
+    booking it made the first time, with created False.
+
+    With `offer_token` (a waitlist offer's link) the call is booked in a full market: the
+    offer is checked under the market lock and accepted with the booking, or
+    waitlist.UnknownLink / waitlist.EntryGone is raised.
+    """
     now = now or utcnow()
     token = manage_token(form_token)
     with write_transaction() as session:
@@ -534,11 +541,21 @@ def book(
         market = session.get(Market, market_id)
         if market is None:
             raise BookingError("That market does not exist.")
-        availability = capacity.availability_by_id(market.id, now)
-        if availability is None or availability.full:
-            raise MarketClosed(
-                f"{market.name} is full, so calls are closed. Join the waitlist instead."
-            )
+        offer = None
+        if offer_token:
+            try:
+                offer = waitlist.accept_offer_in(session, offer_token, market.id, now)
+            except waitlist.EntryGone:
+                existing = _by_form_token(session, form_token)  # a twin won the market lock
+                if existing is not None:
+                    return existing, token, False
+                raise
+        else:
+            availability = capacity.availability_by_id(market.id, now)
+            if availability is None or availability.full:
+                raise MarketClosed(
+                    f"{market.name} is full, so calls are closed. Join the waitlist instead."
+                )
         _check_window(start, now, rules())
         host_id = _choose_host(session, start, now, None, None)
         existing = _by_form_token(session, form_token)  # a twin request may have won the locks
@@ -579,6 +596,8 @@ def book(
         except capacity.NoPriceSheet:
             booking.quote = None  # the confirmation says the quote will follow by email
         session.flush()
+        if offer is not None:
+            waitlist.offer_booked_in(session, offer, booking)
         booking_mail.queue_confirmation(booking, token)
     return booking, token, True
 
@@ -627,6 +646,7 @@ def reschedule(token: str, start: datetime, now: datetime | None = None) -> Book
         except IntegrityError:
             raise SlotTaken("That time was just taken. Please choose another time.") from None
         session.refresh(booking, ["host"])
+        waitlist.call_moved_in(session, booking, now)
         booking_mail.queue_rescheduled(booking, token)
     return booking
 
@@ -644,6 +664,7 @@ def cancel(token: str, now: datetime | None = None) -> Booking:
         booking.cancelled_at = now
         booking.updated_at = now
         booking.sequence += 1
+        waitlist.call_cancelled_in(session, booking, now)
         booking_mail.queue_cancelled(booking, token)
     return booking
 

@@ -3,7 +3,8 @@
 Open seats = cap − seated − unexpired holds − people waiting, never below 0. Every change
 that can take a seat runs in one write transaction with the market row locked
 (BEGIN IMMEDIATE on SQLite, SELECT … FOR UPDATE on PostgreSQL), so however many
-requests race, the cap is never exceeded.
+requests race, the cap is never exceeded. Every change that can free a seat ends with
+`advance_queue_in`, the one place where waiting people are offered seats, in order.
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ from zoneinfo import available_timezones
 
 from flask import current_app
 from sqlalchemy import func
-from sqlalchemy import literal
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from . import waitlist_mail
 from .database import write_transaction
 from .extensions import db
 from .geo import split_states
@@ -34,6 +35,7 @@ from .models import Quote
 from .models import Seat
 from .models import SEATED
 from .models import utcnow
+from .models import WaitlistEntry
 
 FEW_LEFT = 2  # 1 or 2 open seats show as "Few left"
 MAX_CAP = 1000
@@ -161,8 +163,15 @@ class Availability:
 
 
 def _waiting_count(market_id):
-    """People waiting in the market's queue: a term of the arithmetic, 0 until a waitlist exists."""
-    return literal(0)
+    """People waiting in the market's queue (someone with an offer counts as a hold instead)."""
+    return (
+        select(func.count(WaitlistEntry.id))
+        .where(
+            WaitlistEntry.market_id == market_id,
+            WaitlistEntry.status == WaitlistEntry.WAITING,
+        )
+        .scalar_subquery()
+    )
 
 
 def _count_columns(market_id, now: datetime):
@@ -271,7 +280,7 @@ def price_history(market_id: int) -> list[PriceSheet]:
 # -- changing seats --------------------------------------------------------------------------
 
 
-def _locked_market(session, market_id: int) -> Market:
+def lock_market(session, market_id: int) -> Market:
     """The market row, locked until the transaction ends (a no-op clause on SQLite,
     where BEGIN IMMEDIATE already holds the database's write lock)."""
     market = session.execute(
@@ -285,7 +294,8 @@ def _locked_market(session, market_id: int) -> Market:
     return market
 
 
-def _open_now(session, market: Market, now: datetime) -> int:
+def open_now(session, market: Market, now: datetime) -> int:
+    """Open seats in a market, read inside the caller's transaction."""
     seated, held, waiting = session.execute(select(*_count_columns(market.id, now))).one()
     return open_seats(market.seat_cap, seated, held, waiting)
 
@@ -317,8 +327,8 @@ def seat(
     now = now or utcnow()
     person = _person(name, email, company, nmls_id)
     with write_transaction() as session:
-        market = _locked_market(session, market_id)
-        if _open_now(session, market, now) <= 0:
+        market = lock_market(session, market_id)
+        if open_now(session, market, now) <= 0:
             raise MarketFull(f"{market.name} is full: every seat is taken.")
         taken = Seat(market_id=market.id, kind=SEATED, created_at=now, **person)
         session.add(taken)
@@ -341,8 +351,8 @@ def hold(
     if not 0 < hours <= 24 * 90:
         raise InvalidInput("A hold lasts more than 0 hours and at most 90 days.")
     with write_transaction() as session:
-        market = _locked_market(session, market_id)
-        if _open_now(session, market, now) <= 0:
+        market = lock_market(session, market_id)
+        if open_now(session, market, now) <= 0:
             raise MarketFull(f"{market.name} is full: there is no seat to hold.")
         held = Seat(
             market_id=market.id,
@@ -363,13 +373,16 @@ def _release(seat_id: int, kind: str, now: datetime | None) -> Seat:
         ).scalar_one_or_none()
         if market_id is None:
             raise UnknownSeat("That seat does not exist." if kind == SEATED else "No such hold.")
-        _locked_market(session, market_id)
+        market = lock_market(session, market_id)
         target = session.execute(
             select(Seat).where(Seat.id == seat_id).execution_options(populate_existing=True)
         ).scalar_one()
         if target.released_at is not None:
             raise AlreadyReleased("That was already released.")
         target.released_at = now
+        if kind == HELD:
+            _end_offer_of(session, target, WaitlistEntry.REMOVED, now)
+        advance_queue_in(session, market, now)
     return target
 
 
@@ -392,15 +405,16 @@ def confirm_hold(hold_id: int, now: datetime | None = None) -> Seat:
         ).scalar_one_or_none()
         if market_id is None:
             raise UnknownSeat("No such hold.")
-        market = _locked_market(session, market_id)
+        market = lock_market(session, market_id)
         held = session.execute(
             select(Seat).where(Seat.id == hold_id).execution_options(populate_existing=True)
         ).scalar_one()
         if held.released_at is not None:
             raise AlreadyReleased("That hold was already released.")
-        if not held.is_active(now) and _open_now(session, market, now) <= 0:
+        if not held.is_active(now) and open_now(session, market, now) <= 0:
             raise MarketFull(f"The hold expired and {market.name} is now full.")
         held.released_at = now
+        _end_offer_of(session, held, WaitlistEntry.SEATED, now)
         taken = Seat(
             market_id=market.id,
             kind=SEATED,
@@ -414,6 +428,127 @@ def confirm_hold(hold_id: int, now: datetime | None = None) -> Seat:
     return taken
 
 
+# -- the waitlist queue ----------------------------------------------------------------------
+
+
+@dataclass
+class QueueChanges:
+    """What one settling of a market's queue did."""
+
+    expired: list[WaitlistEntry]
+    offered: list[WaitlistEntry]
+
+
+def offer_hours() -> float:
+    """How long an offer holds its seat (WAITLIST_OFFER_HOURS, default 48)."""
+    return float(current_app.config.get("WAITLIST_OFFER_HOURS", 48))
+
+
+def _end_offer_of(session, hold_seat: Seat, status: str, now: datetime) -> None:
+    """The hold behind an offer was released or confirmed: the offer ends with `status`."""
+    entry = session.execute(
+        select(WaitlistEntry)
+        .where(
+            WaitlistEntry.offer_seat_id == hold_seat.id,
+            WaitlistEntry.status.in_((WaitlistEntry.OFFERED, WaitlistEntry.BOOKED)),
+        )
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+    if entry is not None:
+        entry.status = status
+        entry.ended_at = now
+
+
+def advance_queue_in(session, market: Market, now: datetime) -> QueueChanges:
+    """Settle the queue of a market whose row the caller has locked.
+
+    First, offers (and booked holds) whose time ran out end: the hold is released. Then
+    while the seats in use (seated + live holds) are below the cap and someone waits, the
+    first person waiting, by order of joining, gets a held seat: one seat, one offer. The
+    person moves from "waiting" to "held", so open seats stay cap − seated − held − waiting.
+    Each offer and expiry queues its email in this same transaction.
+    """
+    changes = QueueChanges(expired=[], offered=[])
+    overdue = session.execute(
+        select(WaitlistEntry, Seat)
+        .join(Seat, Seat.id == WaitlistEntry.offer_seat_id)
+        .where(
+            WaitlistEntry.market_id == market.id,
+            WaitlistEntry.status.in_((WaitlistEntry.OFFERED, WaitlistEntry.BOOKED)),
+            Seat.expires_at <= now,
+        )
+        .order_by(WaitlistEntry.id)
+        .execution_options(populate_existing=True)
+    ).all()
+    for entry, hold_seat in overdue:
+        booked = entry.status == WaitlistEntry.BOOKED
+        entry.status = WaitlistEntry.EXPIRED
+        entry.ended_at = now
+        if hold_seat.released_at is None:
+            hold_seat.released_at = now
+        waitlist_mail.queue_expired(entry, booked=booked)
+        changes.expired.append(entry)
+    session.flush()
+    seated, held, _waiting = session.execute(select(*_count_columns(market.id, now))).one()
+    free = market.seat_cap - seated - held
+    if free <= 0:
+        return changes
+    waiting = session.scalars(
+        select(WaitlistEntry)
+        .where(
+            WaitlistEntry.market_id == market.id,
+            WaitlistEntry.status == WaitlistEntry.WAITING,
+        )
+        .order_by(WaitlistEntry.id)
+        .limit(free)
+        .execution_options(populate_existing=True)
+    ).all()
+    deadline = now + timedelta(hours=offer_hours())
+    for entry in waiting:
+        hold_seat = Seat(
+            market_id=market.id,
+            kind=HELD,
+            name=entry.name,
+            email=entry.email,
+            company=entry.company,
+            nmls_id=entry.nmls_id,
+            created_at=now,
+            expires_at=deadline,
+        )
+        session.add(hold_seat)
+        session.flush()
+        entry.status = WaitlistEntry.OFFERED
+        entry.offer_seat_id = hold_seat.id
+        entry.offered_at = now
+        entry.offer_expires_at = deadline
+        waitlist_mail.queue_offer(entry)
+        changes.offered.append(entry)
+    session.flush()
+    return changes
+
+
+def advance_queue(market_id: int, now: datetime | None = None) -> QueueChanges:
+    """Lock the market and settle its queue: expire overdue offers, offer the free seats."""
+    now = now or utcnow()
+    with write_transaction() as session:
+        market = lock_market(session, market_id)
+        changes = advance_queue_in(session, market, now)
+    return changes
+
+
+def advance_all(now: datetime | None = None) -> QueueChanges:
+    """Settle every market's queue, each market in its own locked transaction."""
+    now = now or utcnow()
+    market_ids = list(db.session.execute(select(Market.id).order_by(Market.id)).scalars())
+    db.session.rollback()  # end the read; each market below is its own unit of work
+    total = QueueChanges(expired=[], offered=[])
+    for market_id in market_ids:
+        changes = advance_queue(market_id, now)
+        total.expired += changes.expired
+        total.offered += changes.offered
+    return total
+
+
 # -- staff edits: cap and prices -------------------------------------------------------------
 
 
@@ -422,16 +557,19 @@ def _check_version(market: Market, expected_version: int | None) -> None:
         raise StaleMarket(market)
 
 
-def set_cap(market_id: int, cap: int, *, expected_version: int | None = None) -> Market:
+def set_cap(
+    market_id: int, cap: int, *, expected_version: int | None = None, now: datetime | None = None
+) -> Market:
     """Change a market's seat cap. Lowering it below the seats in use is allowed: nobody
     is unseated, the market just shows as full until enough seats are released."""
     if not isinstance(cap, int) or isinstance(cap, bool) or not 0 <= cap <= MAX_CAP:
         raise InvalidInput(f"The seat cap is a whole number from 0 to {MAX_CAP}.")
     with write_transaction() as session:
-        market = _locked_market(session, market_id)
+        market = lock_market(session, market_id)
         _check_version(market, expected_version)
         market.seat_cap = cap
         market.version += 1
+        advance_queue_in(session, market, now or utcnow())
     return market
 
 
@@ -477,7 +615,7 @@ def change_prices(
     )
     now = now or utcnow()
     with write_transaction() as session:
-        market = _locked_market(session, market_id)
+        market = lock_market(session, market_id)
         _check_version(market, expected_version)
         sheet = PriceSheet(
             market_id=market.id, effective_at=effective_at or now, created_at=now, **values

@@ -38,6 +38,16 @@ def create_staff_command(email: str, name: str, generate: bool):
         click.echo(f"Password (shown once, store it safely): {password}")
 
 
+@click.command("advance-waitlist")
+def advance_waitlist_command():
+    """Expire overdue waitlist offers and offer the seats they free (safe to run from cron
+    every minute on several hosts at once: each market is settled under its own lock)."""
+    from . import capacity
+
+    changes = capacity.advance_all()
+    click.echo(f"{len(changes.expired)} offers expired, {len(changes.offered)} offers made.")
+
+
 @click.command("send-mail")
 @click.option("--limit", default=100, show_default=True, help="At most this many messages.")
 def send_mail_command(limit: int):
@@ -57,4 +67,5 @@ def init_app(app: Flask) -> None:
     """Register the commands on the app."""
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_staff_command)
+    app.cli.add_command(advance_waitlist_command)
     app.cli.add_command(send_mail_command)

@@ -120,4 +120,9 @@ def from_environment(instance_path: str) -> dict:
         # Markets: how long a written quote holds, how often the seat widget refreshes.
         "QUOTE_VALID_DAYS": _int("QUOTE_VALID_DAYS", 30),
         "SEAT_WIDGET_POLL_SECONDS": _int("SEAT_WIDGET_POLL_SECONDS", 20),
+        # Waitlist: how long an offer holds its seat; how long a seat booked through an offer
+        # stays held after the call for staff to seat them; how often one address may join.
+        "WAITLIST_OFFER_HOURS": _int("WAITLIST_OFFER_HOURS", 48),
+        "WAITLIST_HOLD_DAYS_AFTER_CALL": _int("WAITLIST_HOLD_DAYS_AFTER_CALL", 7),
+        "WAITLIST_RATE_LIMIT": os.environ.get("WAITLIST_RATE_LIMIT", "10 per hour;3 per minute"),
     }

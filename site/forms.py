@@ -91,13 +91,13 @@ class BookingForm(FlaskForm):
     name = StringField(
         "Your name",
         filters=[_strip],
-        validators=[InputRequired("Enter your name."), Length(max=120)],
+        validators=[DataRequired("Enter your name."), Length(max=120)],
     )
     email = EmailField(
         "Email",
         filters=[_strip],
         validators=[
-            InputRequired("Enter your email address."),
+            DataRequired("Enter your email address."),
             Length(max=254),
             Email("Enter an email address like name@example.com.", check_deliverability=False),
         ],
@@ -105,12 +105,12 @@ class BookingForm(FlaskForm):
     phone = TelField(
         "Phone",
         filters=[_strip],
-        validators=[InputRequired("Enter a phone number."), Length(max=40), _phone],
+        validators=[DataRequired("Enter a phone number."), Length(max=40), _phone],
     )
     company = StringField(
         "Company",
         filters=[_strip],
-        validators=[InputRequired("Enter your company's name."), Length(max=160)],
+        validators=[DataRequired("Enter your company's name."), Length(max=160)],
     )
     nmls_id = StringField(
         "NMLS ID (optional)",
@@ -155,3 +155,46 @@ class ConfirmForm(FlaskForm):
     """A bare POST form (CSRF only): cancel, or confirm a new time."""
 
     start = HiddenField()
+
+
+class WaitlistForm(FlaskForm):
+    """The details someone gives to join a full market's waitlist (PRODUCT.md)."""
+
+    name = StringField(
+        "Your name",
+        filters=[_strip],
+        validators=[DataRequired("Enter your name."), Length(max=120)],
+    )
+    email = EmailField(
+        "Email",
+        filters=[_strip],
+        validators=[
+            DataRequired("Enter your email address."),
+            Length(max=254),
+            Email("Enter an email address like name@example.com.", check_deliverability=False),
+        ],
+    )
+    phone = TelField(
+        "Phone",
+        filters=[_strip],
+        validators=[DataRequired("Enter a phone number."), Length(max=40), _phone],
+    )
+    company = StringField(
+        "Company",
+        filters=[_strip],
+        validators=[DataRequired("Enter your company's name."), Length(max=160)],
+    )
+    nmls_id = StringField(
+        "NMLS ID (optional)",
+        filters=[_strip],
+        validators=[
+            Optional(),
+            Regexp(r"^\d{1,12}$", message="An NMLS ID is digits only (up to 12)."),
+        ],
+    )
+    # Honeypot: hidden from people (CSS and aria-hidden); bots that fill every field fill it.
+    website = StringField("Leave this field empty", validators=[Length(max=0)])
+
+
+class ConfirmWaitlistForm(FlaskForm):
+    """A bare POST form (CSRF only) behind a confirmation page: leave, or decline an offer."""

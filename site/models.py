@@ -421,6 +421,84 @@ class Booking(db.Model):
         return f"<Booking {self.id} {self.status} {self.starts_at:%Y-%m-%d %H:%M}Z>"
 
 
+class WaitlistEntry(db.Model):
+    """A person waiting for a seat in a full market, in order of joining (the id).
+
+    The status link's token is never stored: only its SHA-256 hash, to find the entry, and
+    the random seed it is derived from under SECRET_KEY, so an offer email can carry it.
+    """
+
+    WAITING = "waiting"
+    OFFERED = "offered"  # holds a seat (offer_seat_id) until offer_expires_at
+    BOOKED = "booked"  # booked a call through the offer; the seat stays held for staff
+    SEATED = "seated"  # staff turned the hold into a seat
+    DECLINED = "declined"
+    EXPIRED = "expired"
+    LEFT = "left"
+    REMOVED = "removed"  # taken off the list by staff
+    ACTIVE = (WAITING, OFFERED, BOOKED)
+    STATUSES = (WAITING, OFFERED, BOOKED, SEATED, DECLINED, EXPIRED, LEFT, REMOVED)
+
+    __tablename__ = "waitlist_entries"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('waiting', 'offered', 'booked', 'seated', 'declined', 'expired', "
+            "'left', 'removed')",
+            name="status_known",
+        ),
+        CheckConstraint(
+            "status NOT IN ('offered', 'booked') OR offer_seat_id IS NOT NULL",
+            name="offer_has_seat",
+        ),
+        # One active place per email in a market; settled by the database, not a check.
+        Index(
+            "uq_waitlist_entries_active_email",
+            "market_id",
+            "email",
+            unique=True,
+            sqlite_where=text("status IN ('waiting', 'offered', 'booked')"),
+            postgresql_where=text("status IN ('waiting', 'offered', 'booked')"),
+        ),
+        Index("ix_waitlist_entries_market_status", "market_id", "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    market_id: Mapped[int] = mapped_column(ForeignKey("markets.id"))
+    name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(254))  # lower-case
+    phone: Mapped[str] = mapped_column(String(40))
+    company: Mapped[str] = mapped_column(String(160))
+    nmls_id: Mapped[str | None] = mapped_column(String(12))
+    status: Mapped[str] = mapped_column(String(10), default=WAITING)
+    token_seed: Mapped[str] = mapped_column(String(64))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    offer_seat_id: Mapped[int | None] = mapped_column(ForeignKey("seats.id"))
+    # The call booked through the offer (status booked).
+    booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id"))
+    offered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    offer_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the entry stopped being active (left, declined, expired, removed, seated).
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    market: Mapped[Market] = relationship()
+    offer_seat: Mapped[Seat | None] = relationship()
+    booking: Mapped[Booking | None] = relationship()
+
+    @property
+    def active(self) -> bool:
+        """Still in line, holding an offer, or booked through one."""
+        return self.status in self.ACTIVE
+
+    def offer_open(self, now: datetime) -> bool:
+        """An offer that can still be accepted or declined at this moment."""
+        return (
+            self.status == self.OFFERED
+            and self.offer_expires_at is not None
+            and self.offer_expires_at > now
+        )
+
+
 # --- Staff admin: staff accounts and the audit trail -------------------------------------------
 
 

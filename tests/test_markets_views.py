@@ -7,7 +7,6 @@ from datetime import timedelta
 from datetime import UTC
 
 import pytest
-from flask import Blueprint
 from hypothesis import given
 from hypothesis import HealthCheck
 from hypothesis import settings
@@ -168,12 +167,8 @@ def test_full_market_points_to_the_waitlist(client, markets):
     assert "Take a seat" not in html
 
 
-def test_next_step_links_to_booking_and_waitlist_once_they_exist(database_url):
+def test_next_step_links_to_booking_and_the_waitlist(database_url):
     app = make_app(database_url)
-    # The booking calendar is real (book.calendar); the waitlist stands in until it exists.
-    waitlist = Blueprint("waitlist", __name__)
-    waitlist.add_url_rule("/waitlist/<slug>", "join", lambda slug: slug)
-    app.register_blueprint(waitlist)
     with app.app_context():
         make_market(cap=1)
         make_market("austin", cap=1)
@@ -182,9 +177,11 @@ def test_next_step_links_to_booking_and_waitlist_once_they_exist(database_url):
         html = client.get("/markets/dallas-fort-worth").get_data(as_text=True)
         assert '<a class="button" href="/book/dallas-fort-worth">Book a call</a>' in html
         html = client.get("/markets/austin").get_data(as_text=True)
-        assert '<a class="button" href="/waitlist/austin">Join the waitlist</a>' in html
+        link = 'href="/markets/austin/waitlist">Join the waitlist'
+        link += '<span class="visually-hidden"> for Austin</span></a>'
+        assert '<a class="button" ' + link in html
         html = client.get("/markets/check?q=austin").get_data(as_text=True)
-        assert 'href="/waitlist/austin">Join the waitlist</a>' in html
+        assert link in html
         db.session.remove()
 
 

@@ -4,7 +4,7 @@ Staff sign in to /admin; the audit log keeps every change they make (who, when, 
 each host may have a private .ics feed whose token is kept only as a hash.
 
 Revision ID: fb6e25339b75
-Revises: a743c159bedd
+Revises: 302a76b472e9
 Create Date: 2026-11-29 19:43:49.899264
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'fb6e25339b75'
-down_revision = 'a743c159bedd'
+down_revision = '302a76b472e9'
 branch_labels = None
 depends_on = None
 

@@ -22,12 +22,15 @@ from .. import booking
 from .. import booking_mail
 from .. import capacity
 from .. import market_search
+from .. import waitlist
 from .. import when
 from ..extensions import db
 from ..extensions import limiter
 from ..forms import BookingForm
 from ..forms import ConfirmForm
 from ..models import utcnow
+from .waitlist import bad_link_page
+from .waitlist import gone_page
 
 bp = Blueprint("book", __name__, url_prefix="/book")
 
@@ -243,7 +246,10 @@ def build_widget(
 
 def _widget_args() -> dict:
     """The calendar's own query values (month, day, tz), short, for a redirect."""
-    return {k: request.args[k][:64] for k in ("month", "day", "tz") if request.args.get(k)}
+    args = {k: request.args[k][:64] for k in ("month", "day", "tz") if request.args.get(k)}
+    if request.args.get("offer"):
+        args["offer"] = request.args["offer"][:64]
+    return args
 
 
 def _shift(year: int, month: int, by: int) -> tuple[int, int]:
@@ -256,6 +262,39 @@ def _market_or_404(slug: str) -> capacity.Availability:
     if availability is None:
         abort(404)
     return availability
+
+
+def _offer(availability: capacity.Availability) -> tuple[str | None, object | None]:
+    """The waitlist offer this request carries (?offer=), checked for this market.
+
+    A bad token or an offer that has ended raises, and the handlers below answer with a
+    clear 404 or 410 page; no offer at all is (None, None).
+    """
+    token = request.values.get("offer", "", type=str)
+    if not token:
+        return None, None
+    try:
+        return token, waitlist.check_offer(token, availability.market.id)
+    except waitlist.EntryGone as error:
+        # A resubmitted booking form finds its booking made: booking.book returns it.
+        if request.method == "POST" and error.entry.status == error.entry.BOOKED:
+            return token, error.entry
+        raise
+
+
+def _url_args(slug: str, offer_token: str | None) -> dict:
+    """The widget's own URL values: the market, and the offer it books through."""
+    return {"slug": slug, "offer": offer_token} if offer_token else {"slug": slug}
+
+
+@bp.errorhandler(waitlist.UnknownLink)
+def _unknown_offer(error):
+    return bad_link_page(error.message)
+
+
+@bp.errorhandler(waitlist.EntryGone)
+def _offer_gone(error):
+    return gone_page(error.entry, error.message)
 
 
 # ---------------------------------------------------------------------------
@@ -277,21 +316,29 @@ def index():
 
 @bp.get("/<slug>")
 def calendar(slug: str):
-    """The calendar widget for a market (a full market shows the waitlist instead)."""
+    """The calendar widget for a market (a full market shows the waitlist instead, unless
+    the visitor holds a waitlist offer for it: ?offer=)."""
     availability = _market_or_404(slug)
     market = availability.market
-    if availability.full:
+    offer_token, offer = _offer(availability)
+    if availability.full and offer is None:
         return render_template("book/full.html", a=availability), 200
     widget = build_widget(
         default_zone=market.time_zone,
         page_endpoint="book.calendar",
         times_endpoint="book.times",
         pick_endpoint="book.details",
-        args={"slug": slug},
+        args=_url_args(slug, offer_token),
     )
     template = "book/_widget.html" if _wants_fragment() else "book/calendar.html"
-    html = render_template(template, a=availability, market=market, w=widget, mode="book")
-    return _vary(make_response(html))
+    html = render_template(
+        template, a=availability, market=market, w=widget, mode="book", offer=offer
+    )
+    response = make_response(html)
+    if offer is not None:
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return _vary(response)
 
 
 @bp.get("/<slug>/times")
@@ -300,14 +347,15 @@ def times(slug: str):
     if not _wants_fragment():
         return redirect(url_for("book.calendar", slug=slug, **_widget_args()), 303)
     availability = _market_or_404(slug)
-    if availability.full:
+    offer_token, offer = _offer(availability)
+    if availability.full and offer is None:
         return render_template("book/full.html", a=availability), 200
     widget = build_widget(
         default_zone=availability.market.time_zone,
         page_endpoint="book.calendar",
         times_endpoint="book.times",
         pick_endpoint="book.details",
-        args={"slug": slug},
+        args=_url_args(slug, offer_token),
     )
     html = render_template(
         "book/_times_response.html", a=availability, market=availability.market, w=widget
@@ -318,10 +366,12 @@ def times(slug: str):
 @bp.route("/<slug>/details", methods=["GET", "POST"])
 @limiter.limit(_rate_limit, methods=["POST"])
 def details(slug: str):
-    """The booking form for a chosen time; a POST books the call."""
+    """The booking form for a chosen time; a POST books the call (through a waitlist offer
+    when the form carries one)."""
     availability = _market_or_404(slug)
     market = availability.market
-    if availability.full:
+    offer_token, offer = _offer(availability)
+    if availability.full and offer is None:
         return render_template("book/full.html", a=availability), 409
     form = BookingForm()
     if request.method == "GET":
@@ -343,8 +393,13 @@ def details(slug: str):
             message=message or zone_notice,
             fresh=fresh,
             start_param=start_param,
+            offer=offer,
+            offer_token=offer_token,
         )
-        return make_response(html, status)
+        response = make_response(html, status)
+        if offer is not None:
+            response.headers["Cache-Control"] = "no-store"
+        return response
 
     if start is None:
         return page(400, "Please pick a time from the calendar first.")
@@ -370,7 +425,9 @@ def details(slug: str):
         time_zone=tz_name,
     )
     try:
-        made, token, _created = booking.book(market.id, start, details_, form.form_token.data)
+        made, token, _created = booking.book(
+            market.id, start, details_, form.form_token.data, offer_token=offer_token
+        )
     except booking.SlotTaken as error:
         return page(409, error.message, fresh=_fresh(start, tz_name))
     except booking.SlotUnavailable as error:

@@ -1,0 +1,28 @@
+"""Helpers for waitlist tests: full markets and people joining them."""
+
+from __future__ import annotations
+
+from mortgage_connect import waitlist
+from tests.market_helpers import make_market
+from tests.market_helpers import seat_n
+
+
+def full_market(slug: str = "dallas-fort-worth", *, cap: int = 2, **kwargs):
+    """A market with every seat taken; returns (market, seats)."""
+    market = make_market(slug, cap=cap, **kwargs)
+    return market, seat_n(market.id, cap)
+
+
+def join_n(market_id: int, n: int, start: int = 0, now=None) -> list[waitlist.Joined]:
+    """n people join the market's waitlist, in order."""
+    return [
+        waitlist.join(
+            market_id,
+            name=f"Waiter {i}",
+            email=f"waiter{i}@lender.example",
+            phone="214-555-0100",
+            company="Lone Star Lending",
+            now=now,
+        )
+        for i in range(start, start + n)
+    ]
