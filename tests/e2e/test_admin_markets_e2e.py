@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from mortgage_connect import capacity
 from mortgage_connect import staff
+from mortgage_connect import waitlist
 from mortgage_connect.extensions import db
+from mortgage_connect.models import WaitlistEntry
 from tests.e2e.conftest import assert_accessible
 from tests.market_helpers import make_market
 from tests.market_helpers import seat_n
@@ -16,6 +18,17 @@ def test_raise_a_full_markets_cap_in_place(page, browser, live_server):
     staff.create_staff("dana@example.com", PASSWORD, name="Dana Reyes")
     market = make_market(cap=2)
     seat_n(market.id, 2)
+    first = waitlist.join(
+        market.id,
+        name="Wren First",
+        email="wren@lender.example",
+        phone="214-555-0101",
+        company="First Lending",
+    ).entry
+    waitlist.join(
+        market.id, name="Sol Second", email="sol@lender.example", phone="214-555-0102",
+        company="Second Lending",
+    )  # fmt: skip
 
     live_server.app.config["SEAT_WIDGET_POLL_SECONDS"] = 2  # a quick refresh for the test
     visitor = browser.new_context().new_page()
@@ -40,19 +53,23 @@ def test_raise_a_full_markets_cap_in_place(page, browser, live_server):
     cap.fill("abc")
     page.get_by_role("button", name="Save cap").click()
     page.get_by_text("Enter a whole number from 0 to 1,000.").wait_for()
-    cap.fill("3")
+    cap.fill("5")
     page.get_by_role("button", name="Save cap").click()
     row.get_by_role("status").wait_for()
-    assert "seat cap 2 → 3" in row.get_by_role("status").inner_text()
+    assert "seat cap 2 → 5" in row.get_by_role("status").inner_text()
     edit = row.get_by_role("link", name=f"Edit seat cap of {market.name}")
     assert edit.evaluate("el => el === document.activeElement")  # focus comes back to the row
     db.session.rollback()  # end this thread's read snapshot: the server saved the change
-    assert capacity.availability_by_id(market.id).open == 1
+    a = capacity.availability_by_id(market.id)
+    assert (a.cap, a.seated, a.held, a.waiting, a.open) == (5, 2, 2, 0, 1)
+    # Both people waiting got an offer, first come first served, each with a held seat.
+    db.session.expire_all()
+    assert db.session.get(WaitlistEntry, first.id).status == WaitlistEntry.OFFERED
     assert_accessible(page)
 
     # The public widget polls; at its next refresh it shows the open seat.
     widget.get_by_text("Few left").wait_for(timeout=10_000)
-    assert "1 of 3 seats open" in widget.inner_text()
+    assert "1 of 5 seats open" in widget.inner_text()
 
     page.goto(live_server.url + "/admin/")
     assert page.get_by_role("img", name="Seats in use against the cap in 1 markets").is_visible()
