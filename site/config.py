@@ -98,6 +98,8 @@ def from_environment(instance_path: str) -> dict:
         # Number of reverse proxies in front of the app whose X-Forwarded-* we trust.
         "PROXY_COUNT": _int("PROXY_COUNT", 0),
         "HTMX_VERSION": HTMX_VERSION,
+        # argon2-cffi parameter profile for staff passwords; tests use CHEAPEST.
+        "PASSWORD_HASH_PROFILE": os.environ.get("PASSWORD_HASH_PROFILE", "RFC_9106_LOW_MEMORY"),
         # Booking: call length, slot step, minimum notice, horizon and per-host daily cap.
         "CALL_MINUTES": _int("CALL_MINUTES", 20),
         "SLOT_STEP_MINUTES": _int("SLOT_STEP_MINUTES", 30),

@@ -9,10 +9,13 @@ from datetime import UTC
 from functools import lru_cache
 
 from argon2 import PasswordHasher
+from argon2 import profiles
+from argon2 import Type
 from argon2.exceptions import InvalidHashError
 from argon2.exceptions import VerificationError
 from email_validator import EmailNotValidError
 from email_validator import validate_email
+from flask import current_app
 from sqlalchemy import select
 
 from . import audit
@@ -23,8 +26,19 @@ from .models import Staff
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 256
 
-# argon2-cffi's defaults follow RFC 9106's recommendations, and its default type is Argon2id.
-hasher = PasswordHasher()
+
+@lru_cache(maxsize=4)
+def _hasher_for(profile: str) -> PasswordHasher:
+    """An Argon2id hasher with one of argon2-cffi's named parameter profiles."""
+    parameters = getattr(profiles, profile, None)
+    if not isinstance(parameters, profiles.Parameters) or parameters.type is not Type.ID:
+        raise ValueError(f"PASSWORD_HASH_PROFILE={profile!r} is not an Argon2id profile")
+    return PasswordHasher.from_parameters(parameters)
+
+
+def hasher() -> PasswordHasher:
+    """The app's hasher: RFC 9106's low-memory Argon2id profile unless configured otherwise."""
+    return _hasher_for(current_app.config["PASSWORD_HASH_PROFILE"])
 
 
 class StaffError(ValueError):
@@ -74,7 +88,7 @@ def create_staff(email: str, password: str, name: str = "") -> Staff:
         staff = Staff(
             email=email,
             name=name,
-            password_hash=hasher.hash(password),
+            password_hash=hasher().hash(password),
             session_token=new_session_token(),
             active=True,
         )
@@ -88,16 +102,16 @@ def create_staff(email: str, password: str, name: str = "") -> Staff:
     return staff
 
 
-@lru_cache(maxsize=1)
-def _dummy_hash() -> str:
+@lru_cache(maxsize=4)
+def _dummy_hash(profile: str) -> str:
     """A hash of nothing anyone knows, so unknown emails cost as much as wrong passwords."""
-    return hasher.hash(secrets.token_urlsafe(32))
+    return _hasher_for(profile).hash(secrets.token_urlsafe(32))
 
 
 def _verify(password_hash: str, password: str) -> bool:
     """Whether the password matches the hash (never raises for a bad password or hash)."""
     try:
-        return hasher.verify(password_hash, password)
+        return hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
@@ -112,7 +126,7 @@ def authenticate(email: str, password: str) -> Staff | None:
     known = email.isprintable()
     staff = db.session.scalar(select(Staff).where(Staff.email == email)) if known else None
     if staff is None:
-        _verify(_dummy_hash(), password)
+        _verify(_dummy_hash(current_app.config["PASSWORD_HASH_PROFILE"]), password)
         return None
     if not _verify(staff.password_hash, password) or not password or not staff.active:
         return None
@@ -131,10 +145,10 @@ def start_session(staff: Staff, actor: audit.Actor) -> str:
 
 def rehash_if_needed(staff: Staff, password: str) -> None:
     """Store a new hash when the hasher's parameters have grown since this one was made."""
-    if not hasher.check_needs_rehash(staff.password_hash):
+    if not hasher().check_needs_rehash(staff.password_hash):
         return
     with write_transaction() as session:
-        session.get(Staff, staff.id).password_hash = hasher.hash(password)
+        session.get(Staff, staff.id).password_hash = hasher().hash(password)
 
 
 def end_session(staff_id: int, actor: audit.Actor) -> None:

@@ -7,6 +7,7 @@ from argon2 import PasswordHasher
 from argon2 import Type
 from sqlalchemy import select
 
+from mortgage_connect import config
 from mortgage_connect import staff
 from mortgage_connect.extensions import db
 from mortgage_connect.models import Staff
@@ -21,6 +22,20 @@ def test_stored_hash_is_argon2id(app, staff_member):
     stored = db.session.scalar(select(Staff.password_hash))
     assert stored.startswith("$argon2id$")
     assert PASSWORD not in stored
+
+
+def test_production_hashes_use_rfc_9106_argon2id(app, monkeypatch, tmp_path):
+    monkeypatch.delenv("PASSWORD_HASH_PROFILE", raising=False)
+    default = config.from_environment(str(tmp_path))["PASSWORD_HASH_PROFILE"]
+    app.config["PASSWORD_HASH_PROFILE"] = default
+    stored = staff.hasher().hash("correct horse battery staple")
+    assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+
+
+def test_an_unknown_hash_profile_is_refused(app):
+    app.config["PASSWORD_HASH_PROFILE"] = "NO_SUCH_PROFILE"
+    with pytest.raises(ValueError, match="not an Argon2id profile"):
+        staff.hasher()
 
 
 def test_no_staff_account_exists_until_one_is_created(app, client):
