@@ -85,8 +85,8 @@ def _phone(form, field) -> None:
         raise ValidationError("Enter a phone number with its area code, such as 214-555-0187.")
 
 
-class BookingForm(FlaskForm):
-    """The details a prospect gives to book a call (PRODUCT.md)."""
+class ContactForm(FlaskForm):
+    """Who someone is: the fields booking and the waitlist both ask for, and the honeypot."""
 
     name = StringField(
         "Your name",
@@ -120,6 +120,13 @@ class BookingForm(FlaskForm):
             Regexp(r"^\d{1,12}$", message="An NMLS ID is digits only (up to 12)."),
         ],
     )
+    # Honeypot: hidden from people (CSS and aria-hidden); bots that fill every field fill it.
+    website = StringField("Leave this field empty", validators=[Length(max=0)])
+
+
+class BookingForm(ContactForm):
+    """The details a prospect gives to book a call (PRODUCT.md)."""
+
     lead_source = RadioField(
         "Where do your leads come from today?",
         choices=[SelectChoice(value, label) for value, label in LEAD_SOURCES.items()],
@@ -142,8 +149,6 @@ class BookingForm(FlaskForm):
             Regexp(r"^[0-9a-f]{32}$", message="This form has expired; reload the page."),
         ]
     )
-    # Honeypot: hidden from people (CSS and aria-hidden); bots that fill every field fill it.
-    website = StringField("Leave this field empty", validators=[Length(max=0)])
 
     @staticmethod
     def new_token() -> str:
@@ -157,43 +162,8 @@ class ConfirmForm(FlaskForm):
     start = HiddenField()
 
 
-class WaitlistForm(FlaskForm):
+class WaitlistForm(ContactForm):
     """The details someone gives to join a full market's waitlist (PRODUCT.md)."""
-
-    name = StringField(
-        "Your name",
-        filters=[_strip],
-        validators=[DataRequired("Enter your name."), Length(max=120)],
-    )
-    email = EmailField(
-        "Email",
-        filters=[_strip],
-        validators=[
-            DataRequired("Enter your email address."),
-            Length(max=254),
-            Email("Enter an email address like name@example.com.", check_deliverability=False),
-        ],
-    )
-    phone = TelField(
-        "Phone",
-        filters=[_strip],
-        validators=[DataRequired("Enter a phone number."), Length(max=40), _phone],
-    )
-    company = StringField(
-        "Company",
-        filters=[_strip],
-        validators=[DataRequired("Enter your company's name."), Length(max=160)],
-    )
-    nmls_id = StringField(
-        "NMLS ID (optional)",
-        filters=[_strip],
-        validators=[
-            Optional(),
-            Regexp(r"^\d{1,12}$", message="An NMLS ID is digits only (up to 12)."),
-        ],
-    )
-    # Honeypot: hidden from people (CSS and aria-hidden); bots that fill every field fill it.
-    website = StringField("Leave this field empty", validators=[Length(max=0)])
 
 
 class ConfirmWaitlistForm(FlaskForm):
