@@ -84,6 +84,8 @@ def from_environment(instance_path: str) -> dict:
         "PREFERRED_URL_SCHEME": "https" if https else "http",
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Instances sharing one Redis for limits may keep their counters apart with a prefix.
+        "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", ""),
         "RATELIMIT_HEADERS_ENABLED": True,
         # Number of reverse proxies in front of the app whose X-Forwarded-* we trust.
         "PROXY_COUNT": _int("PROXY_COUNT", 0),
