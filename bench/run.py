@@ -140,10 +140,10 @@ class Database:
         engine.dispose()
 
 
-def seed(env: dict) -> None:
-    """Migrate and load the demo data, the way `make run` does."""
+def seed(env: dict, scale: bool) -> None:
+    """Migrate and load the demo data, the way `make run` does (`--scale`: the large set)."""
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
-    for command in (["db", "upgrade"], ["seed-demo"]):
+    for command in (["db", "upgrade"], ["seed-demo", *(["--scale"] if scale else [])]):
         subprocess.run(flask + command, cwd=ROOT, env=env, check=True, capture_output=True)
 
 
@@ -372,6 +372,9 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers, both apps")
     parser.add_argument("--alternations", type=int, default=2)
+    parser.add_argument(
+        "--scale", action="store_true", help="seed-demo --scale: 3,000 markets, 50,000 bookings"
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install wrk (Debian/Ubuntu).")
@@ -380,8 +383,8 @@ def main() -> None:
     env = {**os.environ, **SETTINGS, "DATABASE_URL": database.url}
     servers: list[Server] = []
     try:
-        log(f"Seeding the demo data on {database.backend} ...")
-        seed(env)
+        log(f"Seeding the {'scale' if args.scale else 'demo'} data on {database.backend} ...")
+        seed(env, args.scale)
         site = Server("wsgi:app", env, args.workers)
         minimal = Server("bench.minimal_app:app", env, args.workers)
         servers += [site, minimal]
@@ -418,7 +421,8 @@ def main() -> None:
         shutil.rmtree(folder, ignore_errors=True)
     stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H-%M-%SZ")
     heading = (
-        f"{stamp} — {database.backend}, gunicorn {args.workers} workers, wrk {args.threads} "
+        f"{stamp} — {database.backend}{' scale data' if args.scale else ''}, "
+        f"gunicorn {args.workers} workers, wrk {args.threads} "
         f"threads × {args.connections} connections, {args.duration} s × {args.alternations} "
         f"alternations, {os.cpu_count()} CPUs"
     )
