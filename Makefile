@@ -1,5 +1,6 @@
 # make run   — set up and serve the site on http://127.0.0.1:8000 (SQLite and demo data by default)
 # make test  — set up, lint and run the whole suite (again on PostgreSQL when TEST_DATABASE_URL is set)
+# make bench — load-test the site against a minimal Flask app with wrk (PostgreSQL: BENCH_DATABASE_URL)
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -43,6 +44,19 @@ test: lint
 	else \
 		echo "Skipped the PostgreSQL run: set TEST_DATABASE_URL=postgresql://user@host/db to include it."; \
 	fi
+
+bench: $(STAMP)
+	@if ! command -v wrk >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "Installing wrk (Debian package) ..."; \
+			apt-get install -y -q wrk || { apt-get update -q && apt-get install -y -q wrk; }; \
+		else \
+			echo "make bench needs the load generator wrk: run 'sudo apt-get install wrk'" \
+				"(Debian/Ubuntu) or install it from https://github.com/wg/wrk, then try again." >&2; \
+			exit 1; \
+		fi; \
+	fi
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -7,12 +7,24 @@ from flask import Flask
 
 
 @click.command("seed-demo")
-def seed_demo_command():
+@click.option("--scale", is_flag=True, help="Then top up to a large data set, for benchmarks.")
+@click.option("--markets", default=3000, show_default=True, help="Markets in all, with --scale.")
+@click.option("--hosts", default=100, show_default=True, help="Hosts in all, with --scale.")
+@click.option("--bookings", default=50_000, show_default=True, help="Bookings, with --scale.")
+def seed_demo_command(scale: bool, markets: int, hosts: int, bookings: int):
     """Load demo data when the database is empty (safe to run every start)."""
     from . import demo
 
     loaded = demo.seed_if_empty()
     click.echo("Demo data loaded." if loaded else "Database already has data; nothing loaded.")
+    if scale:
+        from .demo_scale import seed_scale
+
+        added = seed_scale(markets=markets, hosts=hosts, bookings=bookings)
+        click.echo(
+            f"Scale data: added {added['markets']} markets, {added['hosts']} hosts and "
+            f"{added['bookings']} bookings."
+        )
 
 
 @click.command("create-staff")

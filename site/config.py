@@ -84,8 +84,9 @@ def from_environment(instance_path: str) -> dict:
         "PREFERRED_URL_SCHEME": "https" if https else "http",
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
-        "RATELIMIT_HEADERS_ENABLED": True,
+        # Instances sharing one Redis for limits may keep their counters apart with a prefix.
         "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", ""),
+        "RATELIMIT_HEADERS_ENABLED": True,
         # Staff sign-in: failed or not, attempts per account and per address in a window.
         "ADMIN_SIGNIN_LIMIT_PER_ACCOUNT": os.environ.get(
             "ADMIN_SIGNIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"

@@ -1,0 +1,71 @@
+"""The number of SQL queries per public endpoint is pinned, and does not grow with the data:
+the same on the demo data as on the scale data (many markets, hosts and bookings)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import event
+
+from mortgage_connect import demo
+from mortgage_connect.demo_scale import seed_scale
+from mortgage_connect.extensions import db
+
+# Path (or a name filled in by _paths) -> queries, with any headers to send.
+PINNED = [
+    ("home", "/", {}, 0),
+    ("article", "/resources/exclusive-vs-shared-mortgage-leads", {}, 0),
+    ("faq", "/faq", {}, 0),
+    ("markets", "/markets/", {}, 1),
+    ("seat widget", "/markets/atlanta/seats", {}, 1),
+    ("seat widget 304", "/markets/atlanta/seats", {"If-None-Match": "etag"}, 1),
+    ("booking month", "/book/atlanta", {}, 11),
+    ("day's times", "times", {"HX-Request": "true"}, 11),
+]
+
+
+class QueryCounter:
+    """Counts the queries sent to the database while active."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.count = 0
+
+    def _seen(self, conn, cursor, statement, *args):
+        # SQLite's explicit BEGIN (see database.py) is transaction control, not a query.
+        if not statement.lstrip().upper().startswith("BEGIN"):
+            self.count += 1
+
+    def __enter__(self):
+        self.count = 0
+        event.listen(self.engine, "before_cursor_execute", self._seen)
+        return self
+
+    def __exit__(self, *exc):
+        event.remove(self.engine, "before_cursor_execute", self._seen)
+
+
+@pytest.fixture(params=["demo", "scale"])
+def seeded(request, app):
+    demo.seed_if_empty()
+    if request.param == "scale":
+        seed_scale(markets=150, hosts=12, bookings=1200)
+    db.session.remove()
+    return request.param
+
+
+@pytest.mark.parametrize(("name", "path", "headers", "queries"), PINNED, ids=[p[0] for p in PINNED])
+def test_queries_per_endpoint(seeded, client, name, path, headers, queries):
+    if path == "times":
+        calendar = client.get("/book/atlanta").text
+        path = re.search(r'"(/book/atlanta/times\?[^"]+)"', calendar).group(1)
+        path = path.replace("&amp;", "&")
+    headers = dict(headers)
+    if headers.get("If-None-Match"):
+        headers["If-None-Match"] = client.get(path).headers["ETag"]
+    client.get(path, headers=headers)  # caches warm, as in production after the first hit
+    with QueryCounter(db.engine) as counter:
+        response = client.get(path, headers=headers)
+    assert response.status_code == (304 if "If-None-Match" in headers else 200)
+    assert counter.count == queries, f"{name} on the {seeded} data"
