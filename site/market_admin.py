@@ -10,11 +10,13 @@ from sqlalchemy import select
 
 from . import audit
 from . import capacity
+from . import waitlist
 from .audit_watch import acting_as
 from .extensions import db
 from .models import PriceSheet
 from .models import Seat
 from .models import utcnow
+from .models import WaitlistEntry
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,51 @@ def release(actor: audit.Actor, seat_id: int, kind: str):
         if kind == "hold":
             return capacity.release_hold(seat_id)
         return capacity.release_seat(seat_id)
+
+
+@dataclass(frozen=True)
+class QueueLine:
+    """One person on a market's waitlist, with their place (None while holding an offer)."""
+
+    entry: WaitlistEntry
+    place: int | None
+
+
+def queue(market_id: int) -> list[QueueLine]:
+    """The market's waitlist as staff see it: offers and people waiting, in order of joining."""
+    entries = db.session.scalars(
+        select(WaitlistEntry)
+        .where(
+            WaitlistEntry.market_id == market_id,
+            WaitlistEntry.status.in_(WaitlistEntry.ACTIVE),
+        )
+        .order_by(WaitlistEntry.id)
+    )
+    lines, place = [], 0
+    for entry in entries:
+        if entry.status == WaitlistEntry.WAITING:
+            place += 1
+            lines.append(QueueLine(entry, place))
+        else:
+            lines.append(QueueLine(entry, None))
+    return lines
+
+
+def get_entry(entry_id: int) -> WaitlistEntry | None:
+    """A waitlist entry (active or not) by id, or None."""
+    return db.session.get(WaitlistEntry, entry_id)
+
+
+def offer_next(actor: audit.Actor, market_id: int) -> capacity.QueueChanges:
+    """Settle the queue now: overdue offers end, free seats go to the first waiting; audited."""
+    with acting_as(actor):
+        return capacity.advance_queue(market_id)
+
+
+def remove_entry(actor: audit.Actor, entry_id: int) -> WaitlistEntry:
+    """Take someone off the waitlist (with any seat held for them); audited."""
+    with acting_as(actor):
+        return waitlist.remove(entry_id)
 
 
 def get_seat(seat_id: int) -> Seat | None:
