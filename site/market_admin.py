@@ -184,6 +184,18 @@ class FillBar:
         """Seats in use as a share of the cap (over 100 when the cap was lowered under them)."""
         return round(100 * self.in_use / self.cap) if self.cap else (100 if self.in_use else 0)
 
+    @property
+    def segments(self) -> list[tuple[float, float, str]]:
+        """The bar's parts for the chart macro: (x, width, CSS class)."""
+        return [
+            (0, self.seated_width, "fill-seated"),
+            (self.seated_width, self.held_width, "fill-held"),
+        ]
+
+    @property
+    def value(self) -> str:
+        return f"{self.percent}%"
+
 
 CHART_BAR_WIDTH = 320  # the width a full market's bar takes, in SVG units
 CHART_ROW = 24
@@ -216,3 +228,62 @@ def seat_fill(rows: list[MarketRow]) -> list[FillBar]:
             )
         )
     return bars
+
+
+@dataclass(frozen=True)
+class WaitBar:
+    """One market's bar in the waitlist chart: people waiting, and offers out to the list."""
+
+    market_id: int
+    name: str
+    cap: int
+    waiting: int
+    offered: int
+    y: int
+    waiting_width: float
+    offered_width: float
+
+    @property
+    def segments(self) -> list[tuple[float, float, str]]:
+        """The bar's parts for the chart macro: (x, width, CSS class)."""
+        return [
+            (0, self.waiting_width, "fill-seated"),
+            (self.waiting_width, self.offered_width, "fill-held"),
+        ]
+
+    @property
+    def value(self) -> str:
+        return str(self.waiting)
+
+
+def waitlist_chart(rows: list[MarketRow], top: int = 10) -> list[WaitBar]:
+    """Bars for the dashboard's waitlist chart: the longest queues first, to one scale."""
+    offered = dict(
+        db.session.execute(
+            select(WaitlistEntry.market_id, func.count(WaitlistEntry.id))
+            .where(WaitlistEntry.status.in_((WaitlistEntry.OFFERED, WaitlistEntry.BOOKED)))
+            .group_by(WaitlistEntry.market_id)
+        ).all()
+    )
+    lines = [
+        (r, offered.get(r.market.id, 0))
+        for r in rows
+        if r.availability.waiting or offered.get(r.market.id)
+    ]
+    lines.sort(key=lambda line: (-line[0].availability.waiting, -line[1], line[0].market.name))
+    lines = lines[:top]
+    longest = max((r.availability.waiting + out for r, out in lines), default=1)
+    scale = CHART_BAR_WIDTH / longest
+    return [
+        WaitBar(
+            market_id=r.market.id,
+            name=r.market.name,
+            cap=r.availability.cap,
+            waiting=r.availability.waiting,
+            offered=out,
+            y=index * CHART_ROW,
+            waiting_width=round(r.availability.waiting * scale, 1),
+            offered_width=round(out * scale, 1),
+        )
+        for index, (r, out) in enumerate(lines)
+    ]

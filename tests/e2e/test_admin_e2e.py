@@ -119,7 +119,7 @@ def test_host_pages_are_accessible(page, live_server, staff_email):
     assert_accessible(page)
 
 
-def test_market_waitlist_offer_and_remove_are_accessible(page, live_server, staff_email):
+def test_market_waitlist_and_dashboard_chart_are_accessible(page, live_server, staff_email):
     market = make_market(cap=1)
     seat_n(market.id, 1)
     for name in ("Wren First", "Sol Second"):
@@ -148,4 +148,10 @@ def test_market_waitlist_offer_and_remove_are_accessible(page, live_server, staf
     page.get_by_role("button", name="Remove from the queue").click()
     assert page.get_by_role("status").inner_text() == "Wren First was taken off the waitlist."
     assert queue.get_by_role("row").count() == 2
+    assert_accessible(page)
+
+    page.goto(live_server.url + "/admin/")  # the dashboard charts the waitlist that is left
+    waitlists = page.get_by_role("table", name="Waitlist by market")
+    assert waitlists.get_by_role("row").count() == 2
+    assert page.get_by_role("img", name="People waiting").count() == 1
     assert_accessible(page)
