@@ -1,4 +1,4 @@
-"""Audit rows for seat, hold, cap and price changes made while a staff member acts.
+"""Audit rows for seat, hold, cap, price and queue changes made while a staff member acts.
 
 Services such as capacity own their transactions and know nothing of who asked. A view
 wraps the call in `acting_as(actor)`; every watched change flushed meanwhile gets its
@@ -24,6 +24,7 @@ from .models import HELD
 from .models import Market
 from .models import PriceSheet
 from .models import Seat
+from .models import WaitlistEntry
 
 # A change: (action, entity type, entity id, before, after).
 Change = tuple[str, str, object, dict | None, dict | None]
@@ -163,7 +164,30 @@ def _booking(_session, call: Booking, is_new: bool) -> Iterator[Change]:
         yield "booking.status", "booking", call.id, {"status": before, **what}, {"status": after}
 
 
+# A queue entry's new status, named as staff would say it.
+QUEUE_ACTIONS = {
+    WaitlistEntry.OFFERED: "waitlist.offer",
+    WaitlistEntry.REMOVED: "waitlist.remove",
+    WaitlistEntry.EXPIRED: "waitlist.expire",
+}
+
+
+def _queue_entry(_session, entry: WaitlistEntry, is_new: bool) -> Iterator[Change]:
+    if is_new:
+        return  # joining is the person's own act, not a staff change
+    before, after, changed = _before_after(entry, "status")
+    if not changed:
+        return
+    who = {"entry_id": entry.id, "name": entry.name, "email": entry.email}
+    now = {"entry_id": entry.id, "status": after}
+    if after == WaitlistEntry.OFFERED and entry.offer_expires_at is not None:
+        now["offer_expires_at"] = entry.offer_expires_at.isoformat()
+    action = QUEUE_ACTIONS.get(after, "waitlist.status")
+    yield action, "market", entry.market_id, {**who, "status": before}, now
+
+
 watch(Market, _market)
 watch(Booking, _booking)
 watch(PriceSheet, _price_sheet)
 watch(Seat, _seat)
+watch(WaitlistEntry, _queue_entry)

@@ -76,6 +76,16 @@ def calls(chosen: CallFilter, page: int, per_page: int = 50, now: datetime | Non
     )
 
 
+def market_calls(
+    market_id: int, limit: int = 10, now: datetime | None = None
+) -> tuple[list[Booking], list[Booking]]:
+    """A market's next calls and its latest past ones, at most `limit` of each."""
+    now = now or utcnow()
+    upcoming = CallFilter("upcoming", market_id).query(now).limit(limit)
+    past = CallFilter("past", market_id).query(now).limit(limit)
+    return list(db.session.scalars(upcoming)), list(db.session.scalars(past))
+
+
 def filter_choices() -> tuple[list[Market], list[Host]]:
     """Markets and hosts for the filter menus, by name."""
     markets = db.session.scalars(select(Market).order_by(Market.name))

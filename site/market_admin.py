@@ -10,11 +10,13 @@ from sqlalchemy import select
 
 from . import audit
 from . import capacity
+from . import waitlist
 from .audit_watch import acting_as
 from .extensions import db
 from .models import PriceSheet
 from .models import Seat
 from .models import utcnow
+from .models import WaitlistEntry
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,51 @@ def release(actor: audit.Actor, seat_id: int, kind: str):
         return capacity.release_seat(seat_id)
 
 
+@dataclass(frozen=True)
+class QueueLine:
+    """One person on a market's waitlist, with their place (None while holding an offer)."""
+
+    entry: WaitlistEntry
+    place: int | None
+
+
+def queue(market_id: int) -> list[QueueLine]:
+    """The market's waitlist as staff see it: offers and people waiting, in order of joining."""
+    entries = db.session.scalars(
+        select(WaitlistEntry)
+        .where(
+            WaitlistEntry.market_id == market_id,
+            WaitlistEntry.status.in_(WaitlistEntry.ACTIVE),
+        )
+        .order_by(WaitlistEntry.id)
+    )
+    lines, place = [], 0
+    for entry in entries:
+        if entry.status == WaitlistEntry.WAITING:
+            place += 1
+            lines.append(QueueLine(entry, place))
+        else:
+            lines.append(QueueLine(entry, None))
+    return lines
+
+
+def get_entry(entry_id: int) -> WaitlistEntry | None:
+    """A waitlist entry (active or not) by id, or None."""
+    return db.session.get(WaitlistEntry, entry_id)
+
+
+def offer_next(actor: audit.Actor, market_id: int) -> capacity.QueueChanges:
+    """Settle the queue now: overdue offers end, free seats go to the first waiting; audited."""
+    with acting_as(actor):
+        return capacity.advance_queue(market_id)
+
+
+def remove_entry(actor: audit.Actor, entry_id: int) -> WaitlistEntry:
+    """Take someone off the waitlist (with any seat held for them); audited."""
+    with acting_as(actor):
+        return waitlist.remove(entry_id)
+
+
 def get_seat(seat_id: int) -> Seat | None:
     """A seat or hold (released or not) by id, or None."""
     return db.session.get(Seat, seat_id)
@@ -136,6 +183,18 @@ class FillBar:
     def percent(self) -> int:
         """Seats in use as a share of the cap (over 100 when the cap was lowered under them)."""
         return round(100 * self.in_use / self.cap) if self.cap else (100 if self.in_use else 0)
+
+    @property
+    def segments(self) -> list[tuple[float, float, str]]:
+        """The bar's parts for the chart macro: (x, width, CSS class)."""
+        return [
+            (0, self.seated_width, "fill-seated"),
+            (self.seated_width, self.held_width, "fill-held"),
+        ]
+
+    @property
+    def value(self) -> str:
+        return f"{self.percent}%"
 
 
 CHART_BAR_WIDTH = 320  # the width a full market's bar takes, in SVG units
@@ -169,3 +228,62 @@ def seat_fill(rows: list[MarketRow]) -> list[FillBar]:
             )
         )
     return bars
+
+
+@dataclass(frozen=True)
+class WaitBar:
+    """One market's bar in the waitlist chart: people waiting, and offers out to the list."""
+
+    market_id: int
+    name: str
+    cap: int
+    waiting: int
+    offered: int
+    y: int
+    waiting_width: float
+    offered_width: float
+
+    @property
+    def segments(self) -> list[tuple[float, float, str]]:
+        """The bar's parts for the chart macro: (x, width, CSS class)."""
+        return [
+            (0, self.waiting_width, "fill-seated"),
+            (self.waiting_width, self.offered_width, "fill-held"),
+        ]
+
+    @property
+    def value(self) -> str:
+        return str(self.waiting)
+
+
+def waitlist_chart(rows: list[MarketRow], top: int = 10) -> list[WaitBar]:
+    """Bars for the dashboard's waitlist chart: the longest queues first, to one scale."""
+    offered = dict(
+        db.session.execute(
+            select(WaitlistEntry.market_id, func.count(WaitlistEntry.id))
+            .where(WaitlistEntry.status.in_((WaitlistEntry.OFFERED, WaitlistEntry.BOOKED)))
+            .group_by(WaitlistEntry.market_id)
+        ).all()
+    )
+    lines = [
+        (r, offered.get(r.market.id, 0))
+        for r in rows
+        if r.availability.waiting or offered.get(r.market.id)
+    ]
+    lines.sort(key=lambda line: (-line[0].availability.waiting, -line[1], line[0].market.name))
+    lines = lines[:top]
+    longest = max((r.availability.waiting + out for r, out in lines), default=1)
+    scale = CHART_BAR_WIDTH / longest
+    return [
+        WaitBar(
+            market_id=r.market.id,
+            name=r.market.name,
+            cap=r.availability.cap,
+            waiting=r.availability.waiting,
+            offered=out,
+            y=index * CHART_ROW,
+            waiting_width=round(r.availability.waiting * scale, 1),
+            offered_width=round(out * scale, 1),
+        )
+        for index, (r, out) in enumerate(lines)
+    ]

@@ -16,6 +16,7 @@ from mortgage_connect.extensions import db
 from mortgage_connect.models import AuditLog
 from mortgage_connect.models import Booking
 from mortgage_connect.models import OutboxMessage
+from mortgage_connect.views.admin.calls import in_zone
 from tests.booking_helpers import make_host
 from tests.booking_helpers import make_market
 
@@ -187,3 +188,29 @@ def test_dashboard_shows_todays_calls_and_calls_per_week(signed_in, calls):
     expected = sum(1 for d in (0, -2, 3, 5) if week_of(at_noon(d)) == monday)
     monday = monday.isoformat()
     assert f'<th scope="row">{monday} (this week)</th><td class="num">{expected}</td>' in table
+
+
+def test_market_page_shows_its_upcoming_and_past_calls_in_its_zone(signed_in, calls):
+    dallas = calls["dallas"]
+    page = signed_in.get(f"/admin/markets/{dallas.id}").get_data(as_text=True)
+    section = page[page.index('id="calls-heading"') : page.index('id="prices-heading"')]
+    upcoming, past = section.split('id="calls-past-heading"')
+    assert "Sam Soon" in upcoming and "Paula Past" not in upcoming
+    assert "Paula Past" in past and "Sam Soon" not in past
+    assert "Lee Later" not in section  # Austin's call
+    assert in_zone(calls["soon"].starts_at, "America/Chicago") in upcoming
+    assert "Ana Lee" in upcoming and "confirmed" in upcoming
+    assert f'href="/admin/calls?market={dallas.id}&amp;when=upcoming"' in upcoming
+    assert f'href="/admin/calls?market={dallas.id}&amp;when=past"' in past
+    austin = signed_in.get(f"/admin/markets/{calls['austin'].id}").get_data(as_text=True)
+    assert "No past calls." in austin and "Lee Later" in austin
+
+
+def test_market_page_shows_at_most_ten_upcoming_calls(signed_in, calls):
+    for day in range(6, 17):
+        book(calls["dallas"], at_noon(day), f"Person{day} Later")
+    page = signed_in.get(f"/admin/markets/{calls['dallas'].id}").get_data(as_text=True)
+    section = page[page.index('id="calls-heading"') : page.index('id="calls-past-heading"')]
+    assert section.count("<tr>") == 1 + 10  # the head and ten calls, soonest first
+    assert "Sam Soon" in section and "Person15 Later" not in section
+    assert "(showing the next 10)" in section

@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 
 from mortgage_connect import staff
+from mortgage_connect import waitlist
 from tests.e2e.conftest import assert_accessible
+from tests.market_helpers import make_market
+from tests.market_helpers import seat_n
 
 PASSWORD = "correct horse battery staple"
 
@@ -113,4 +116,42 @@ def test_host_pages_are_accessible(page, live_server, staff_email):
     page.goto(live_server.url + "/admin/blackouts")
     assert_accessible(page)
     page.goto(live_server.url + "/admin/hosts/new")
+    assert_accessible(page)
+
+
+def test_market_waitlist_and_dashboard_chart_are_accessible(page, live_server, staff_email):
+    market = make_market(cap=1)
+    seat_n(market.id, 1)
+    for name in ("Wren First", "Sol Second"):
+        waitlist.join(
+            market.id,
+            name=name,
+            email=f"{name.split()[0].lower()}@lender.example",
+            phone="214-555-0100",
+            company="Lending Co",
+        )
+    page.goto(f"{live_server.url}/admin/markets/{market.id}")
+    sign_in(page, live_server.url, staff_email)
+    queue = page.get_by_role("table", name=f"The waitlist of {market.name}, in order of joining")
+    assert queue.get_by_role("row").count() == 3
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Offer the next open seat now").click()
+    assert "No seat is free" in page.get_by_role("status").inner_text()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Remove from the queue: Wren First").click()
+    assert page.get_by_role("heading", level=1).inner_text() == (
+        "Remove Wren First from the waitlist?"
+    )
+    assert_accessible(page)
+    page.get_by_role("button", name="Remove from the queue").click()
+    assert page.get_by_role("status").inner_text() == "Wren First was taken off the waitlist."
+    assert queue.get_by_role("row").count() == 2
+    assert_accessible(page)
+
+    page.goto(live_server.url + "/admin/")  # the dashboard charts the waitlist that is left
+    waitlists = page.get_by_role("table", name="Waitlist by market")
+    assert waitlists.get_by_role("row").count() == 2
+    assert page.get_by_role("img", name="People waiting").count() == 1
     assert_accessible(page)

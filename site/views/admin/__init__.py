@@ -6,6 +6,7 @@ from . import calls
 from . import dashboard
 from . import hosts
 from . import markets
+from . import queue
 from .blueprint import bp
 
-__all__ = ["bp", "audit_log", "auth", "calls", "dashboard", "hosts", "markets"]
+__all__ = ["bp", "audit_log", "auth", "calls", "dashboard", "hosts", "markets", "queue"]

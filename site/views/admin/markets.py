@@ -10,6 +10,7 @@ from flask import render_template
 from flask import request
 from flask import url_for
 
+from ... import call_admin
 from ... import capacity
 from ... import market_admin
 from ...models import HELD
@@ -26,6 +27,7 @@ STALE = (
     "Someone else changed this market while you were editing it. The current values are "
     "shown; make your change again if it still applies."
 )
+CALLS_SHOWN = 10  # upcoming and past calls each on a market's page; the rest on the calls screen
 
 
 def _row_or_404(market_id: int) -> market_admin.MarketRow:
@@ -188,10 +190,15 @@ def market_new():
 
 def _detail(market_id: int, seat_form=None, hold_form=None, status: int = 200):
     row = _row_or_404(market_id)
+    upcoming, past = call_admin.market_calls(market_id, CALLS_SHOWN)
     return render_template(
         "admin/markets/detail.html",
+        upcoming=upcoming,
+        past=past,
+        calls_shown=CALLS_SHOWN,
         row=row,
         seats=capacity.active_seats(market_id),
+        queue=market_admin.queue(market_id),
         prices=capacity.price_history(market_id),
         history=market_admin.market_history(market_id),
         seat_form=seat_form or PersonForm(formdata=None, prefix="seat"),
