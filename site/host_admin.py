@@ -80,14 +80,22 @@ def save_host(actor: audit.Actor, host_id: int | None, values: dict) -> Host:
 
 def _week(host: Host) -> dict:
     """A host's hours as {"Monday": "09:00–17:00", ...} for the audit log."""
-    week: dict[str, list[str]] = {}
+    return {
+        WEEKDAYS[weekday]: ", ".join(f"{r.starts:%H:%M}–{r.ends:%H:%M}" for r in day)
+        for weekday, day in hours_by_weekday(host).items()
+    }
+
+
+def hours_by_weekday(host: Host) -> dict[int, list[WeeklyHours]]:
+    """A host's working ranges grouped by weekday (0 = Monday), each day in order."""
+    days: dict[int, list[WeeklyHours]] = {}
     for r in sorted(host.hours, key=lambda r: (r.weekday, r.starts)):
-        week.setdefault(WEEKDAYS[r.weekday], []).append(f"{r.starts:%H:%M}–{r.ends:%H:%M}")
-    return {day: ", ".join(ranges) for day, ranges in week.items()}
+        days.setdefault(r.weekday, []).append(r)
+    return days
 
 
-def set_hours(actor: audit.Actor, host_id: int, ranges: dict[int, tuple[time, time] | None]):
-    """Replace a host's weekly hours: one range per weekday, or none (a day off)."""
+def set_hours(actor: audit.Actor, host_id: int, ranges: dict[int, list[tuple[time, time]]]):
+    """Replace a host's weekly hours: any number of ranges per weekday (none is a day off)."""
     with write_transaction() as session:
         host = session.scalars(
             select(Host).where(Host.id == host_id).options(selectinload(Host.hours))
@@ -96,9 +104,9 @@ def set_hours(actor: audit.Actor, host_id: int, ranges: dict[int, tuple[time, ti
             raise LookupError(host_id)
         before = _week(host)
         host.hours.clear()
-        for weekday, span in sorted(ranges.items()):
-            if span is not None:
-                host.hours.append(WeeklyHours(weekday=weekday, starts=span[0], ends=span[1]))
+        for weekday, spans in sorted(ranges.items()):
+            for starts, ends in spans:
+                host.hours.append(WeeklyHours(weekday=weekday, starts=starts, ends=ends))
         session.flush()
         audit.record(actor, "host.hours", ("host", host.id), before, _week(host))
 

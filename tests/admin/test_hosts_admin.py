@@ -65,10 +65,14 @@ def test_bad_host_details_get_messages(signed_in, changes, message):
     assert message in body and "<script>alert(1)" not in body
 
 
+def _hours_form(**days: str) -> dict:
+    """The hours form with every weekday empty except those given as hours_N="..."."""
+    return {f"hours-{d}": "" for d in range(7)} | days
+
+
 def test_weekly_hours_replace_and_validate(signed_in, app):
     host = make_host("Ana Lee", zone="America/Chicago")
-    data = {f"start-{d}": "" for d in range(7)} | {f"end-{d}": "" for d in range(7)}
-    data.update({"start-0": "09:00", "end-0": "17:30", "start-4": "13:00", "end-4": "00:00"})
+    data = _hours_form(**{"hours-0": "09:00-17:30", "hours-4": "13:00 – 00:00"})
     assert signed_in.post(f"/admin/hosts/{host.id}/hours", data=data).status_code == 303
     db.session.expire_all()
     hours = sorted((h.weekday, h.starts, h.ends) for h in db.session.get(Host, host.id).hours)
@@ -76,13 +80,31 @@ def test_weekly_hours_replace_and_validate(signed_in, app):
     [row] = db.session.scalars(select(AuditLog).where(AuditLog.action == "host.hours")).all()
     assert ("Monday", "00:00–00:00", "09:00–17:30") in row.changes
     bad = signed_in.post(
-        f"/admin/hosts/{host.id}/hours", data={**data, "start-1": "17:00", "end-1": "09:00",
-                                               "start-2": "25:00", "end-2": "<b>"}
-    )  # fmt: skip
+        f"/admin/hosts/{host.id}/hours",
+        data={**data, "hours-1": "17:00-09:00", "hours-2": "25:00-<b>", "hours-3": "9-10:00, x"},
+    )
     body = bad.get_data(as_text=True)
     assert bad.status_code == 422
-    assert "The end must come after the start" in body and "Use 24-hour times" in body
-    assert "<b>" not in body
+    assert "Each range must end after it starts" in body and "24-hour time" in body
+    assert "<b>" not in body and "&lt;b&gt;" in body  # kept, escaped, for correcting
+    db.session.expire_all()
+    assert len(db.session.get(Host, host.id).hours) == 2  # nothing half-saved
+
+
+def test_several_ranges_a_day_are_shown_and_kept(signed_in, app):
+    host = make_host("Ana Lee", zone="America/Chicago")
+    data = _hours_form(**{"hours-1": "13:00–17:00, 09:00–12:00"})
+    assert signed_in.post(f"/admin/hosts/{host.id}/hours", data=data).status_code == 303
+    db.session.expire_all()
+    hours = sorted((h.weekday, h.starts, h.ends) for h in db.session.get(Host, host.id).hours)
+    assert hours == [(1, time(9), time(12)), (1, time(13), time(17))]
+    page = signed_in.get(f"/admin/hosts/{host.id}").get_data(as_text=True)
+    assert 'name="hours-1" value="09:00–12:00, 13:00–17:00"' in page
+    overlapping = signed_in.post(
+        f"/admin/hosts/{host.id}/hours", data=_hours_form(**{"hours-1": "09:00-12:00, 11:00-14:00"})
+    )
+    assert overlapping.status_code == 422
+    assert "must not overlap" in overlapping.get_data(as_text=True)
 
 
 def test_time_off_in_the_hosts_zone_add_and_remove(signed_in):

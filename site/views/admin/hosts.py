@@ -67,9 +67,10 @@ def _page(host, form=None, off_form=None, hours_errors=None, hours_values=None, 
     form = form or HostForm(formdata=None, obj=host)
     values = hours_values
     if values is None:
-        values = {}
-        for r in host.hours:
-            values.setdefault(r.weekday, (f"{r.starts:%H:%M}", f"{r.ends:%H:%M}"))
+        values = {
+            weekday: ", ".join(f"{r.starts:%H:%M}–{r.ends:%H:%M}" for r in day)
+            for weekday, day in host_admin.hours_by_weekday(host).items()
+        }
     return render_template(
         "admin/hosts/detail.html",
         host=host,
@@ -101,24 +102,41 @@ def host_detail(host_id: int):
     return redirect(url_for("admin.host_detail", host_id=host_id), 303)
 
 
+RANGE_SEPARATOR = re.compile(r"\s*(?:-|–|—|to)\s*")
+
+
+def _parse_day(text: str) -> list[tuple[time, time]]:
+    """A day's "09:00–12:00, 13:00–17:00" as sorted ranges; ValueError says what is wrong."""
+    spans = []
+    for piece in filter(None, (p.strip() for p in text.split(","))):
+        parts = RANGE_SEPARATOR.split(piece)
+        if len(parts) != 2 or not all(HH_MM.match(p) for p in parts):
+            raise ValueError(
+                "Write each range as 09:00–12:00 in 24-hour time, ranges separated by commas."
+            )
+        starts, ends = time.fromisoformat(parts[0]), time.fromisoformat(parts[1])
+        if ends <= starts and ends != time(0):
+            raise ValueError(
+                "Each range must end after it starts (00:00 as the end means midnight)."
+            )
+        spans.append((starts, ends))
+    spans.sort()
+    for (_, first_end), (second_start, _) in zip(spans, spans[1:], strict=False):
+        if first_end == time(0) or second_start < first_end:
+            raise ValueError("Ranges on one day must not overlap.")
+    return spans
+
+
 def _parse_hours() -> tuple[dict, dict, dict]:
     """(ranges by weekday, errors by weekday, raw values) from the hours form."""
     ranges, errors, raw = {}, {}, {}
     for weekday in range(7):
-        start = request.form.get(f"start-{weekday}", "").strip()[:10]
-        end = request.form.get(f"end-{weekday}", "").strip()[:10]
-        raw[weekday] = (start, end)
-        if not start and not end:
-            ranges[weekday] = None
-            continue
-        if not (HH_MM.match(start) and HH_MM.match(end)):
-            errors[weekday] = "Use 24-hour times such as 09:00 and 17:30, or leave both empty."
-            continue
-        starts, ends = time.fromisoformat(start), time.fromisoformat(end)
-        if ends <= starts and ends != time(0):
-            errors[weekday] = "The end must come after the start (00:00 means midnight)."
-            continue
-        ranges[weekday] = (starts, ends)
+        text = request.form.get(f"hours-{weekday}", "").strip()[:200]
+        raw[weekday] = text
+        try:
+            ranges[weekday] = _parse_day(text)
+        except ValueError as error:
+            errors[weekday] = str(error)
     return ranges, errors, raw
 
 
