@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from mortgage_connect import staff
 from mortgage_connect import waitlist
@@ -29,24 +30,24 @@ def sign_in(page, base_url: str, email: str, password: str = PASSWORD):
 def test_sign_in_work_and_sign_out(page, live_server, staff_email):
     page.goto(live_server.url + "/admin/audit")
     assert page.url.startswith(live_server.url + "/admin/login?next=")
-    assert page.get_by_role("heading", level=1).inner_text() == "Staff sign-in"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Staff sign-in")
     assert_accessible(page)
 
     sign_in(page, live_server.url, staff_email, "not the right one")
-    assert page.get_by_role("alert").inner_text() == (
+    expect(page.get_by_role("alert")).to_have_text(
         "That email and password don't match a staff account."
     )
-    assert page.get_by_label("Password").input_value() == ""
+    expect(page.get_by_label("Password")).to_have_value("")
     assert_accessible(page)
 
     sign_in(page, live_server.url, staff_email)
     assert page.url == live_server.url + "/admin/audit"
-    assert page.get_by_role("heading", level=1).inner_text() == "Audit log"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Audit log")
     assert page.get_by_role("cell", name="staff.sign_in").count() == 1
     assert_accessible(page)
 
     page.get_by_role("navigation", name="Admin").get_by_role("link", name="Dashboard").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Dashboard"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")
     assert_accessible(page)
 
     page.goto(live_server.url + "/admin/reauth?next=/admin/")
@@ -57,7 +58,7 @@ def test_sign_in_work_and_sign_out(page, live_server, staff_email):
 
     page.get_by_role("button", name="Sign out").click()
     assert page.url == live_server.url + "/admin/login"
-    assert page.get_by_role("status").inner_text() == "You are signed out."
+    expect(page.get_by_role("status")).to_have_text("You are signed out.")
     page.go_back()
     page.reload()
     assert page.url.startswith(live_server.url + "/admin/login")
@@ -84,14 +85,14 @@ def test_calls_and_outbox_pages_are_accessible(page, live_server, staff_email):
     page.goto(live_server.url + "/admin/login")
     sign_in(page, live_server.url, staff_email)
     page.get_by_role("navigation", name="Admin").get_by_role("link", name="Calls").click()
-    assert page.get_by_role("cell", name="Dallas–Fort Worth").is_visible()
+    expect(page.get_by_role("cell", name="Dallas–Fort Worth")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Cancel the call with Pat Prospect").click()
     assert_accessible(page)
     page.get_by_role("button", name="Cancel the call").click()
-    assert page.get_by_text("the cancellation was emailed").is_visible()
+    expect(page.get_by_text("the cancellation was emailed")).to_be_visible()
     page.get_by_role("navigation", name="Admin").get_by_role("link", name="Outbox").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Outbox"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Outbox")
     assert_accessible(page)
 
 
@@ -106,16 +107,16 @@ def test_host_pages_are_accessible(page, live_server, staff_email):
     page.get_by_role("link", name="Ana Lee").click()
     page.get_by_label("Tuesday", exact=True).fill("25:00-26:00")
     page.get_by_role("button", name="Save hours").click()
-    assert page.get_by_text("Write each range as 09:00–12:00").is_visible()
+    expect(page.get_by_text("Write each range as 09:00–12:00")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Tuesday", exact=True).fill("09:00-12:00, 13:00-17:00")
     page.get_by_role("button", name="Save hours").click()
-    assert page.get_by_label("Tuesday", exact=True).input_value() == "09:00–12:00, 13:00–17:00"
+    expect(page.get_by_label("Tuesday", exact=True)).to_have_value("09:00–12:00, 13:00–17:00")
     page.goto(f"{live_server.url}/admin/hosts/{host.id}")
     page.get_by_label("From", exact=True).fill("2026-12-24T09:00")
     page.get_by_label("Until", exact=True).fill("2026-12-26T18:00")
     page.get_by_role("button", name="Add time off").click()
-    assert page.get_by_text("Time off added.").is_visible()
+    expect(page.get_by_text("Time off added.")).to_be_visible()
     page.goto(live_server.url + "/admin/blackouts")
     assert_accessible(page)
     page.goto(live_server.url + "/admin/hosts/new")
@@ -140,16 +141,16 @@ def test_market_waitlist_and_dashboard_chart_are_accessible(page, live_server, s
     assert_accessible(page)
 
     page.get_by_role("button", name="Offer the next open seat now").click()
-    assert "No seat is free" in page.get_by_role("status").inner_text()
+    expect(page.get_by_role("status")).to_contain_text("No seat is free")
     assert_accessible(page)
 
     page.get_by_role("link", name="Remove from the queue: Wren First").click()
-    assert page.get_by_role("heading", level=1).inner_text() == (
+    expect(page.get_by_role("heading", level=1)).to_have_text(
         "Remove Wren First from the waitlist?"
     )
     assert_accessible(page)
     page.get_by_role("button", name="Remove from the queue").click()
-    assert page.get_by_role("status").inner_text() == "Wren First was taken off the waitlist."
+    expect(page.get_by_role("status")).to_have_text("Wren First was taken off the waitlist.")
     assert queue.get_by_role("row").count() == 2
     assert_accessible(page)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from mortgage_connect import capacity
 from mortgage_connect import staff
 from mortgage_connect import waitlist
@@ -34,7 +36,7 @@ def test_raise_a_full_markets_cap_in_place(page, browser, live_server):
     visitor = browser.new_context().new_page()
     visitor.goto(f"{live_server.url}/markets/{market.slug}")
     widget = visitor.locator(f"#seat-widget-{market.slug}")
-    assert "Full" in widget.inner_text()
+    expect(widget).to_contain_text("Full")
 
     page.goto(live_server.url + "/admin/markets")
     page.get_by_label("Email").fill("dana@example.com")
@@ -47,7 +49,7 @@ def test_raise_a_full_markets_cap_in_place(page, browser, live_server):
     row.get_by_role("link", name=f"Edit seat cap of {market.name}").click()
     cap = page.get_by_label(f"Seat cap for {market.name}")
     cap.wait_for()
-    assert cap.evaluate("el => el === document.activeElement")  # focus follows the swap
+    expect(cap).to_be_focused()  # focus follows the swap (moved once htmx has settled)
     assert page.url == live_server.url + "/admin/markets"  # edited in place, no page load
     assert_accessible(page)
     cap.fill("abc")
@@ -56,9 +58,9 @@ def test_raise_a_full_markets_cap_in_place(page, browser, live_server):
     cap.fill("5")
     page.get_by_role("button", name="Save cap").click()
     row.get_by_role("status").wait_for()
-    assert "seat cap 2 → 5" in row.get_by_role("status").inner_text()
+    expect(row.get_by_role("status")).to_contain_text("seat cap 2 → 5")
     edit = row.get_by_role("link", name=f"Edit seat cap of {market.name}")
-    assert edit.evaluate("el => el === document.activeElement")  # focus comes back to the row
+    expect(edit).to_be_focused()  # focus comes back to the row
     db.session.rollback()  # end this thread's read snapshot: the server saved the change
     a = capacity.availability_by_id(market.id)
     assert (a.cap, a.seated, a.held, a.waiting, a.open) == (5, 2, 2, 0, 1)
@@ -69,18 +71,20 @@ def test_raise_a_full_markets_cap_in_place(page, browser, live_server):
 
     # The public widget polls; at its next refresh it shows the open seat.
     widget.get_by_text("Few left").wait_for(timeout=10_000)
-    assert "1 of 5 seats open" in widget.inner_text()
+    expect(widget).to_contain_text("1 of 5 seats open")
 
     page.goto(live_server.url + "/admin/")
-    assert page.get_by_role("img", name="Seats in use against the cap in 1 markets").is_visible()
+    expect(
+        page.get_by_role("img", name="Seats in use against the cap in 1 markets")
+    ).to_be_visible()
     assert_accessible(page)
     page.goto(f"{live_server.url}/admin/markets/{market.id}")
     assert_accessible(page)
     page.get_by_role("link", name="Release Officer 0").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Release Officer 0's seat?"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Release Officer 0's seat?")
     assert_accessible(page)
     page.get_by_role("button", name="Release the seat").click()
-    assert page.get_by_role("status").inner_text() == "Released the seat of Officer 0."
+    expect(page.get_by_role("status")).to_have_text("Released the seat of Officer 0.")
     page.goto(f"{live_server.url}/admin/markets/new")
     assert_accessible(page)
 
@@ -99,4 +103,4 @@ def test_cap_edit_without_javascript(nojs_page, live_server):
     page.get_by_label(f"Seat cap for {market.name}").fill("4")
     page.get_by_role("button", name="Save cap").click()
     assert page.url == f"{live_server.url}/admin/markets#market-{market.id}"
-    assert "seat cap 2 → 4" in page.get_by_role("status").first.inner_text()
+    expect(page.get_by_role("status").first).to_contain_text("seat cap 2 → 4")
