@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import multiprocessing
-import queue
 
 import pytest
 
@@ -11,6 +10,7 @@ from mortgage_connect import capacity
 from mortgage_connect.extensions import db
 from mortgage_connect.models import Seat
 from tests.market_helpers import make_market
+from tests.racing import run_racers
 
 RACERS = 20
 CAP = 5
@@ -57,20 +57,7 @@ def test_twenty_processes_race_for_five_seats(app, database_url):
         )
         for n in range(RACERS)
     ]
-    for racer in racers:
-        racer.start()
-    outcomes = {}
-    try:
-        for _ in racers:
-            n, outcome = results.get(timeout=180)
-            outcomes[n] = outcome
-    except queue.Empty:
-        pytest.fail(f"only {len(outcomes)} of {RACERS} racers reported: {outcomes}")
-    finally:
-        for racer in racers:
-            racer.join(timeout=30)
-            if racer.is_alive():
-                racer.kill()
+    outcomes = run_racers(racers, results)
 
     assert sorted(set(outcomes.values())) == ["full", "seated"], outcomes
     assert list(outcomes.values()).count("seated") == CAP

@@ -4,7 +4,6 @@ together by a barrier, settle the queue without gaps, repeats or double offers."
 from __future__ import annotations
 
 import multiprocessing
-import queue
 import re
 from datetime import timedelta
 
@@ -17,6 +16,7 @@ from mortgage_connect.models import OutboxMessage
 from mortgage_connect.models import Seat
 from mortgage_connect.models import utcnow
 from mortgage_connect.models import WaitlistEntry
+from tests.racing import run_racers
 from tests.waitlist_helpers import full_market
 from tests.waitlist_helpers import join_n
 
@@ -77,20 +77,7 @@ def race(database_url, jobs: list[tuple[str, object]]) -> dict:
         context.Process(target=_racer, args=(database_url, barrier, results, n, action, arg))
         for n, (action, arg) in enumerate(jobs)
     ]
-    for racer in racers:
-        racer.start()
-    outcomes = {}
-    try:
-        for _ in racers:
-            n, outcome = results.get(timeout=180)
-            outcomes[n] = outcome
-    except queue.Empty:
-        pytest.fail(f"only {len(outcomes)} of {len(jobs)} racers reported: {outcomes}")
-    finally:
-        for racer in racers:
-            racer.join(timeout=30)
-            if racer.is_alive():
-                racer.kill()
+    outcomes = run_racers(racers, results)
     errors = [o for o in outcomes.values() if isinstance(o, str) and o.startswith("error")]
     assert not errors, errors
     db.session.rollback()  # end this process's read snapshot before looking
