@@ -433,3 +433,20 @@ def test_book_service_refuses_a_full_market(app):
         booking.book(market.id, free_times()[0], details, uuid.uuid4().hex)
     assert count(Booking) == 0
     assert capacity.get_availability("houston").full
+
+
+def test_a_day_without_free_times_opens_on_the_first_free_day(client, app):
+    # A zone change carries the chosen day along; in the new zone it may have no times left.
+    make_market()
+    target = (datetime.now(UTC) + timedelta(days=5)).date()
+    make_host(weekdays=[target.weekday()], start=time(9), end=time(17))  # UTC, one weekday
+    empty = target + timedelta(days=1)
+    if empty.month != target.month:
+        empty = target - timedelta(days=1)
+    response = client.get(
+        f"/book/dallas-fort-worth?tz=UTC&month={target:%Y-%m}&day={empty.isoformat()}"
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert f"{target:%A}, {target:%B} {target.day}, {target.year}" in html
+    assert iso(datetime.combine(target, time(9), tzinfo=UTC)) in html

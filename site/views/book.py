@@ -217,7 +217,8 @@ def build_widget(
         # Late in the month nothing may be left: open on the next month instead.
         year, month = _shift(year, month, 1)
         counts = booking.month_counts(year, month, tz, now)
-    if day is None or (day.year, day.month) != (year, month):
+    if day not in counts:
+        # No day asked for, or none free on it (a zone change moves days): the first free day.
         day = min(counts) if counts else None
     slots = booking.day_slots(day, tz, now, exclude_booking=exclude_booking) if day else []
     slots = [s for s in slots if s != current]  # moving to the time you have changes nothing
