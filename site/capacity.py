@@ -696,32 +696,11 @@ def get_quote(reference: str) -> Quote | None:
 # -- creating markets ------------------------------------------------------------------------
 
 
-def create_market(
-    *,
-    slug: str,
-    name: str,
-    official_name: str,
-    states: str,
-    time_zone: str,
-    seat_cap: int,
-    aliases: list[str] | str = "",
-    population: int | None = None,
-    prices: dict | None = None,
-    now: datetime | None = None,
-) -> Market:
-    """Add a market (with its first price sheet when `prices` is given)."""
+def create_market(*, prices: dict | None = None, now: datetime | None = None, **fields) -> Market:
+    """Add a market (fields as for build_market) and, given `prices`, its first price sheet."""
     now = now or utcnow()
-    market = build_market(
-        slug=slug,
-        name=name,
-        official_name=official_name,
-        states=states,
-        time_zone=time_zone,
-        seat_cap=seat_cap,
-        aliases=aliases,
-        population=population,
-        now=now,
-    )
+    market = build_market(now=now, **fields)
+    slug = market.slug
     with write_transaction() as session:
         if session.execute(select(Market.id).where(Market.slug == slug)).first():
             raise InvalidInput(f"A market with the address “{slug}” already exists.")
