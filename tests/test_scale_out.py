@@ -1,5 +1,6 @@
 """Two gunicorn instances on one database and one Redis behave as one site: a booking race
-across both has one winner, and the public rate limits count across both."""
+across both has one winner, and the public rate limits and staff sign-in throttling count
+across both."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ import uuid
 
 import pytest
 
+from mortgage_connect import staff
 from mortgage_connect.extensions import db
 from tests import test_booking_race as race
+from tests.admin.conftest import PASSWORD
 from tests.booking_helpers import free_times
 from tests.booking_helpers import iso
 from tests.booking_helpers import make_host
@@ -131,3 +134,57 @@ def test_the_public_rate_limits_count_across_both_instances(app, gunicorn, share
     assert all(code != 429 and code < 500 for code in waitlist[:3]), waitlist
     assert waitlist[3] == 429, waitlist
     assert list(client.scan_iter(match=f"*{prefix}*")), "no counters in the shared Redis"
+
+
+THROTTLED = "Too many sign-in attempts."
+
+
+def _sign_in(base: str, email: str, password: str) -> tuple[int, str]:
+    """One browser-like staff sign-in on one instance: (status, page) without following."""
+    opener = race._browser()
+    with opener.open(base + "/admin/login", timeout=30) as response:
+        csrf = race._field(response.read().decode(), "csrf_token")
+    data = {"email": email, "password": password, "csrf_token": csrf}
+    request = urllib.request.Request(
+        base + "/admin/login", data=urllib.parse.urlencode(data).encode()
+    )
+    try:
+        with opener.open(request, timeout=30) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def test_sign_in_throttling_counts_across_both_instances(app, gunicorn, shared_redis):
+    client, prefix = shared_redis
+    email = "dana@example.com"
+    staff.create_staff(email, PASSWORD, name="Dana Reyes")
+    db.session.remove()
+    limits = {
+        "ADMIN_SIGNIN_LIMIT_PER_ACCOUNT": "4 per 15 minutes",
+        "ADMIN_SIGNIN_LIMIT_PER_ADDRESS": "12 per 15 minutes",
+        "PASSWORD_HASH_PROFILE": "CHEAPEST",  # a success would rehash at production cost
+    }
+    first, second = _instances(gunicorn, prefix, **limits)
+    with first as a, second as b:
+        # Below the account's limit the right password still signs in, on either instance:
+        # what is refused later is refused by the count, not by the password or the setup.
+        for base in (a.url, b.url, a.url):
+            assert _sign_in(base, email, "wrong password!")[0] == 200
+        assert _sign_in(b.url, email, PASSWORD)[0] == 303  # and resets the account's count
+
+        # Four failures split two and two: each instance alone has seen only two, so
+        # counts kept per instance would let the right password in here.
+        for base in (a.url, b.url, a.url, b.url):
+            status, page = _sign_in(base, email, "wrong password!")
+            assert status == 200 and THROTTLED not in page
+        for base in (a.url, b.url):
+            status, page = _sign_in(base, email, PASSWORD)
+            assert status == 429 and THROTTLED in page, (base, status)
+
+        # The address has made 10 attempts (5 on one instance, 5 on the other) of its 12:
+        # two more guesses at other accounts, then it is refused everywhere.
+        guesses = [(b.url, "x@example.com"), (a.url, "y@example.com"), (b.url, "z@example.com")]
+        statuses = [_sign_in(base, guess, "wrong password!")[0] for base, guess in guesses]
+        assert statuses == [200, 200, 429]
+    assert list(client.scan_iter(match=f"*{prefix}*admin-signin*")), "no counts in Redis"
