@@ -23,7 +23,8 @@ install: $(STAMP)
 run: $(STAMP)
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-2} --access-logfile - wsgi:app
+	GUNICORN_BIND=$(HOST):$(PORT) WEB_CONCURRENCY=$${WEB_CONCURRENCY:-2} \
+		$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
