@@ -3,12 +3,19 @@ environment example and README pointing at commands and settings that exist."""
 
 from __future__ import annotations
 
+import configparser
 import os
+import re
 import runpy
+import shlex
 import subprocess
 import sys
+from pathlib import Path
 
+import click
 import pytest
+from flask.cli import FlaskGroup
+from flask.cli import ScriptInfo
 
 from tests.conftest import ROOT
 
@@ -93,3 +100,123 @@ def test_gunicorn_reads_the_settings_file_with_the_environments_values(tmp_path)
 @pytest.mark.parametrize("value", ["", "0", "no"])
 def test_preload_stays_off_unless_asked(monkeypatch, value):
     assert _settings(monkeypatch, GUNICORN_PRELOAD=value)["preload_app"] is False
+
+
+DEPLOY = ROOT / "deploy"
+CHECKOUT = "/srv/mortgage-connect"  # where the units expect the repository
+
+
+def _unit(path: Path) -> configparser.ConfigParser:
+    """A systemd unit file as sections of settings (keys keep their case)."""
+    parser = configparser.ConfigParser(strict=False, interpolation=None)
+    parser.optionxform = str
+    parser.read(path)
+    return parser
+
+
+def _command(app, words: list[str]) -> click.Command | None:
+    """The command `flask --app wsgi <words>` runs (Flask's, plugins' such as db, or ours)."""
+    group = FlaskGroup(create_app=lambda: app)
+    context = click.Context(group, obj=ScriptInfo(create_app=lambda: app))
+    command: click.Command | None = group
+    for word in words:
+        if not isinstance(command, click.Group):
+            break  # the rest are the command's own arguments
+        command = command.get_command(context, word)
+        if command is None:
+            return None
+    return None if isinstance(command, click.Group) else command
+
+
+def _flask_words(argv: list[str]) -> list[str]:
+    """The command words after `flask --app wsgi`, up to the first option."""
+    assert Path(argv[0]).name == "flask", argv
+    assert argv[1:3] == ["--app", "wsgi"], argv
+    words = []
+    for word in argv[3:]:
+        if word.startswith("-"):
+            break
+        words.append(word)
+    return words
+
+
+def test_the_check_tells_a_real_command_from_a_renamed_one(app):
+    assert _command(app, ["send-mail"]) is not None
+    assert _command(app, ["db", "upgrade"]) is not None
+    assert _command(app, ["send-mails"]) is None
+    assert _command(app, ["db"]) is None  # a group alone runs nothing
+
+
+def test_every_service_runs_a_real_command_from_the_checkout_with_the_same_settings(app):
+    services = sorted(DEPLOY.glob("*.service"))
+    assert len(services) == 3, services
+    for path in services:
+        service = _unit(path)["Service"]
+        # The timers must see the same database and mail settings as the site.
+        assert service["WorkingDirectory"] == CHECKOUT, path.name
+        assert service["EnvironmentFile"] == "/etc/mortgage-connect/mortgage-connect.env"
+        argv = shlex.split(service["ExecStart"])
+        assert argv[0].startswith(f"{CHECKOUT}/.venv/bin/"), path.name
+        if Path(argv[0]).name == "gunicorn":
+            assert argv[1:] == ["-c", "gunicorn.conf.py", "wsgi:app"]
+            assert (ROOT / argv[2]).is_file() and (ROOT / "wsgi.py").is_file()
+        else:
+            words = _flask_words(argv)
+            assert _command(app, words) is not None, f"{path.name}: no command {words}"
+
+
+def test_each_timer_starts_a_one_shot_service_that_exists(app):
+    started = {}
+    for path in sorted(DEPLOY.glob("*.timer")):
+        timer = _unit(path)
+        assert timer["Timer"]["OnCalendar"], path.name
+        assert timer["Install"]["WantedBy"] == "timers.target"
+        service_path = DEPLOY / timer["Timer"]["Unit"]
+        assert service_path.is_file(), f"{path.name} starts {service_path.name}, which is missing"
+        service = _unit(service_path)["Service"]
+        assert service["Type"] == "oneshot"
+        started[path.stem] = _flask_words(shlex.split(service["ExecStart"]))
+    assert started == {
+        "mortgage-connect-send-mail": ["send-mail"],
+        "mortgage-connect-advance-waitlist": ["advance-waitlist"],
+    }
+
+
+def test_the_site_unit_gives_gunicorn_time_to_stop_gracefully(monkeypatch):
+    service = _unit(DEPLOY / "mortgage-connect.service")["Service"]
+    graceful = _settings(monkeypatch)["graceful_timeout"]
+    assert int(service["TimeoutStopSec"]) > graceful
+    assert service["ReadWritePaths"] == f"{CHECKOUT}/instance"
+
+
+def test_the_readme_names_only_real_commands(app):
+    readme = (ROOT / "README.md").read_text()
+    named = re.findall(r"flask --app wsgi((?: [a-z][a-z-]*)+)", readme)
+    assert {"send-mail", "advance-waitlist"} <= {words.split()[0] for words in named}
+    for words in named:
+        assert _command(app, words.split()) is not None, f"README: flask --app wsgi{words}"
+
+
+def _names_read() -> set[str]:
+    """Environment variables the app's config and the gunicorn settings file read."""
+    sources = (ROOT / "site" / "config.py").read_text() + SETTINGS.read_text()
+    return set(re.findall(r'(?:environ\.get|_int|_flag)\(\s*"([A-Z][A-Z0-9_]*)"', sources))
+
+
+def test_the_environment_example_sets_only_settings_that_are_read():
+    lines = (DEPLOY / "mortgage-connect.env.example").read_text().splitlines()
+    names = {line.split("=", 1)[0] for line in lines if line and not line.startswith("#")}
+    assert names - _names_read() == set()
+    production = {"DATABASE_URL", "SECRET_KEY", "SITE_URL", "RATELIMIT_STORAGE_URI", "PROXY_COUNT"}
+    assert production <= names
+    assert "MAIL_SERVER" in names
+
+
+def test_the_readme_documents_only_settings_that_are_read():
+    readme = (ROOT / "README.md").read_text()
+    rows = [line for line in readme.splitlines() if line.startswith("| `")]
+    documented = {
+        name for row in rows for name in re.findall(r"`([A-Z][A-Z0-9_]*)`", row.split("|")[1])
+    }
+    assert len(documented) > 20, "the README's settings tables were not found"
+    assert documented - _names_read() == set()
