@@ -53,9 +53,10 @@ graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
 
 # Recycle a worker after this many requests (plus up to the jitter, so they do not all
-# restart at once): bounds any slow growth in memory.
-max_requests = _int("GUNICORN_MAX_REQUESTS", 1000)
-max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 100)
+# restart at once): bounds any slow growth in memory. Not too often: a new worker starts
+# with no kept pages (page_cache.py) and a new database connection. 0 never recycles.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 10000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 1000)
 
 # Off: each worker builds its own app and database engine, so no connection is shared across
 # the fork. Preloading saves memory and start-up time, and then needs a full restart to reload.
@@ -66,7 +67,9 @@ preload_app = _flag("GUNICORN_PRELOAD")
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
 # Logs to stdout and stderr, for journald or the container runtime to collect.
-accesslog = "-"
+# GUNICORN_ACCESS_LOG=off leaves request logging to the proxy in front.
+_access_log = os.environ.get("GUNICORN_ACCESS_LOG", "-").strip()
+accesslog = None if _access_log in ("", "off") else _access_log
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 

@@ -85,13 +85,22 @@ def wait_until_up(url: str, timeout: float = 60.0) -> None:
 
 
 class Server:
-    """gunicorn with the settings both apps share: 2 sync workers, no access log."""
+    """gunicorn with the settings both apps share: the production settings file, with the
+    bench's worker count, no access log, and no worker recycling during a measurement."""
 
     def __init__(self, app: str, env: dict, workers: int):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        args = [sys.executable, "-m", "gunicorn", "--workers", str(workers)]
-        args += ["--bind", f"127.0.0.1:{self.port}", "--log-level", "warning", app]
+        env = {
+            **env,
+            "WEB_CONCURRENCY": str(workers),
+            "GUNICORN_THREADS": "1",
+            "GUNICORN_BIND": f"127.0.0.1:{self.port}",
+            "GUNICORN_ACCESS_LOG": "off",
+            "GUNICORN_LOG_LEVEL": "warning",
+            "GUNICORN_MAX_REQUESTS": "0",
+        }
+        args = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", app]
         self.process = subprocess.Popen(args, cwd=ROOT, env=env)
 
     def stop(self) -> None:
@@ -375,6 +384,9 @@ def main() -> None:
     parser.add_argument(
         "--scale", action="store_true", help="seed-demo --scale: 3,000 markets, 50,000 bookings"
     )
+    parser.add_argument(
+        "--only", default="", help="measure only endpoints whose name contains this (comma list)"
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install wrk (Debian/Ubuntu).")
@@ -402,17 +414,21 @@ def main() -> None:
             Endpoint("booking month", f"/book/{found['market']}"),
             Endpoint("day's times (htmx)", found["times"], {"HX-Request": "true"}),
         ]
+        wanted = [w.strip() for w in args.only.split(",") if w.strip()]
+        if wanted:
+            endpoints = [e for e in endpoints if any(w in e.name for w in wanted)]
         log(
             f"Measuring {len(endpoints) + 1} endpoints, {args.alternations} alternations, "
             f"{args.duration} s per run, {args.connections} connections ..."
         )
         ceiling: list[Run] = []
         rows = measure(endpoints, site, minimal, args, folder, found, [], ceiling)
-        # Only now the bench hosts: the pages above are measured on the plain demo data.
-        starts = bench_hosts_and_slots(database.url)
         post = Endpoint("booking POST (distinct slots)", "", post=True)
-        rows += measure([post], site, minimal, args, folder, found, starts, ceiling)
-        rows[-1]["booked"] = bench_bookings(database.url)
+        if not wanted or any(w in post.name for w in wanted):
+            # Only now the bench hosts: the pages above are measured on the plain demo data.
+            starts = bench_hosts_and_slots(database.url)
+            rows += measure([post], site, minimal, args, folder, found, starts, ceiling)
+            rows[-1]["booked"] = bench_bookings(database.url)
         rows.insert(0, _row("minimal Flask app (ceiling)", ceiling, ceiling))
     finally:
         for server in servers:

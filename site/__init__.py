@@ -29,6 +29,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
 
+    from . import page_cache
+
+    page_cache.init_app(app)
+
     from . import security
 
     security.init_app(app)
@@ -40,6 +44,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import cli
 
     cli.init_app(app)
+
+    from .cookie_session import LazyCookieSessionInterface
+
+    app.session_interface = LazyCookieSessionInterface()
 
     if app.config["PROXY_COUNT"]:
         n = app.config["PROXY_COUNT"]
@@ -57,7 +65,9 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     htmx.init_app(app)
     limiter.init_app(app)
-    login_manager.init_app(app)
+    # Not on every page: Flask-Login's processor reads the session on each render, which would
+    # keep public pages out of the page cache. The admin blueprint offers current_user itself.
+    login_manager.init_app(app, add_context_processor=False)
     with app.app_context():
         configure_engine(db.engine)
 

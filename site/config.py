@@ -123,6 +123,11 @@ def from_environment(instance_path: str) -> dict:
         # Markets: how long a written quote holds, how often the seat widget refreshes.
         "QUOTE_VALID_DAYS": _int("QUOTE_VALID_DAYS", 30),
         "SEAT_WIDGET_POLL_SECONDS": _int("SEAT_WIDGET_POLL_SECONDS", 20),
+        # Rendered pages kept per process (page_cache.py): how many, and for how long —
+        # pages from the content files for minutes, pages from the database for a moment.
+        "PAGE_CACHE_SIZE": _int("PAGE_CACHE_SIZE", 512),
+        "CONTENT_PAGE_SECONDS": _int("CONTENT_PAGE_SECONDS", 300),
+        "LIVE_PAGE_SECONDS": _int("LIVE_PAGE_SECONDS", 1),
         # Waitlist: how long an offer holds its seat; how long a seat booked through an offer
         # stays held after the call for staff to seat them; how often one address may join.
         "WAITLIST_OFFER_HOURS": _int("WAITLIST_OFFER_HOURS", 48),

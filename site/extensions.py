@@ -1,5 +1,6 @@
 """The extension objects, created unbound; create_app binds them to an app."""
 
+from flask import request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -30,4 +31,12 @@ migrate = Migrate()
 csrf = CSRFProtect()
 htmx = Htmx()
 limiter = Limiter(key_func=get_remote_address)
+
+
+@limiter.request_filter
+def _reads_are_not_limited() -> bool:
+    """Every limit of ours guards a form post; page views skip the limiter's bookkeeping."""
+    return request.method in ("GET", "HEAD", "OPTIONS")
+
+
 login_manager = LoginManager()

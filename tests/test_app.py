@@ -75,7 +75,8 @@ def test_hsts_over_https(client):
 
 def test_session_cookie_flags_over_https(database_url):
     app = make_app(database_url, SESSION_COOKIE_SECURE=True)
-    response = app.test_client().get("/", base_url="https://localhost")
+    # The sign-in form is a page that starts a session (its CSRF token lives there).
+    response = app.test_client().get("/admin/login", base_url="https://localhost")
     cookie = response.headers["Set-Cookie"]
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
@@ -88,11 +89,20 @@ def test_site_url_https_makes_cookies_secure(monkeypatch, tmp_path):
 
 
 def test_pages_carry_csrf_token_for_htmx_and_htmx_config(client):
-    html = client.get("/").get_data(as_text=True)
+    html = client.get("/admin/login").get_data(as_text=True)
     assert 'hx-headers=\'{"X-CSRFToken": "' in html
     assert '"allowEval": false' in html
     assert "htmx-2.0.11.min.js" in html
     assert "<script>" not in html  # no inline script
+
+
+def test_reading_pages_carry_no_token_and_set_no_cookie(client):
+    """Pages everyone gets the same copy of (page_cache) must hold nothing of one visitor's."""
+    for path in ("/", "/faq", "/resources/", "/markets/"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "X-CSRFToken" not in response.get_data(as_text=True), path
+        assert "Set-Cookie" not in response.headers, path
 
 
 def test_vendored_htmx_is_served(client):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from datetime import timedelta
 from datetime import UTC
@@ -13,6 +14,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 
 from mortgage_connect import capacity
+from mortgage_connect import page_cache
 from mortgage_connect.extensions import db
 from tests.conftest import make_app
 from tests.market_helpers import make_market
@@ -219,12 +221,21 @@ def test_seat_widget_etag_and_304(client, markets):
     assert again.headers["ETag"] == etag
 
 
-def test_seat_widget_304_costs_one_query(client, markets):
+def test_seat_widget_304_costs_one_query(client, markets, app):
+    app.config["LIVE_PAGE_SECONDS"] = 0  # no copy kept: every answer asks the database
     etag = client.get("/markets/dallas-fort-worth/seats").headers["ETag"]
     with QueryCounter(db.engine) as counter:
         response = client.get("/markets/dallas-fort-worth/seats", headers={"If-None-Match": etag})
     assert response.status_code == 304
     assert len(_selects(counter)) == 1
+
+
+def test_seat_widget_304_from_the_kept_copy_costs_no_query(client, markets):
+    etag = client.get("/markets/dallas-fort-worth/seats").headers["ETag"]
+    with QueryCounter(db.engine) as counter:
+        response = client.get("/markets/dallas-fort-worth/seats", headers={"If-None-Match": etag})
+    assert response.status_code == 304 and response.data == b""
+    assert counter.statements == []
 
 
 def test_etag_changes_with_seats_and_cap(client, markets):
@@ -251,6 +262,9 @@ def test_etag_changes_when_a_hold_expires_without_any_write(client, markets, mon
     held = client.get(url)
     assert "1 seat held" in held.get_data(as_text=True)
     monkeypatch.setattr(capacity, "utcnow", lambda: T0 + timedelta(hours=2))
+    # Nothing was written, so only time tells: the copy kept for a moment expires too.
+    later = time.monotonic() + 5400
+    monkeypatch.setattr(page_cache, "clock", lambda: later)
     expired = client.get(url, headers={"If-None-Match": held.headers["ETag"]})
     assert expired.status_code == 200
     assert expired.headers["ETag"] != held.headers["ETag"]

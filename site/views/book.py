@@ -29,6 +29,7 @@ from ..extensions import limiter
 from ..forms import BookingForm
 from ..forms import ConfirmForm
 from ..models import utcnow
+from ..page_cache import shared_page
 from .waitlist import bad_link_page
 from .waitlist import gone_page
 
@@ -303,6 +304,7 @@ def _offer_gone(error):
 
 
 @bp.get("/")
+@shared_page("LIVE_PAGE_SECONDS")
 def index():
     """Choose your market: open markets offer the calendar, full ones the waitlist."""
     query = request.args.get("q", "", type=str)[:MAX_QUERY].strip()
@@ -316,6 +318,7 @@ def index():
 
 
 @bp.get("/<slug>")
+@shared_page("LIVE_PAGE_SECONDS")
 def calendar(slug: str):
     """The calendar widget for a market (a full market shows the waitlist instead, unless
     the visitor holds a waitlist offer for it: ?offer=)."""
@@ -343,6 +346,7 @@ def calendar(slug: str):
 
 
 @bp.get("/<slug>/times")
+@shared_page("LIVE_PAGE_SECONDS")
 def times(slug: str):
     """One day's free times, the htmx fragment (without htmx: the calendar page)."""
     if not _wants_fragment():

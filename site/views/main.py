@@ -9,11 +9,13 @@ from flask import url_for
 from sqlalchemy import text
 
 from ..extensions import db
+from ..page_cache import shared_page
 
 bp = Blueprint("main", __name__)
 
 
 @bp.get("/")
+@shared_page("CONTENT_PAGE_SECONDS")
 def home():
     """What we offer, a market check, the newest resources and the call to action."""
     from .. import content

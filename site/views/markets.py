@@ -14,6 +14,7 @@ from flask import request
 
 from .. import capacity
 from .. import market_search
+from ..page_cache import shared_page
 
 bp = Blueprint("markets", __name__)
 
@@ -37,6 +38,7 @@ def _vary_on_htmx(response):
 
 
 @bp.get("/markets/")
+@shared_page("LIVE_PAGE_SECONDS")
 def index():
     """Every market with its status, filtered by state and a search as you type."""
     query = _query()
@@ -61,6 +63,7 @@ def index():
 
 
 @bp.get("/markets/check")
+@shared_page("LIVE_PAGE_SECONDS")
 def check():
     """The "check your market" answer: a fragment for htmx, a full page without JavaScript."""
     result = market_search.check_market(_query())
@@ -72,6 +75,7 @@ def check():
 
 
 @bp.get("/markets/<slug>")
+@shared_page("LIVE_PAGE_SECONDS")
 def detail(slug: str):
     """A market's status, seats, price sheet in plain words and the next step."""
     availability = capacity.get_availability(slug)
@@ -88,20 +92,16 @@ def detail(slug: str):
 
 
 @bp.get("/markets/<slug>/seats")
+@shared_page("LIVE_PAGE_SECONDS")
 def seats(slug: str):
-    """The seat widget alone; answers If-None-Match with 304 when nothing changed."""
-    availability = capacity.get_availability(slug)  # the one query, on the 304 path too
+    """The seat widget alone; shared_page answers If-None-Match with 304 when nothing changed."""
+    availability = capacity.get_availability(slug)
     if availability is None:
         abort(404)
-    etag = f"{availability.fingerprint()}-{WIDGET_REVISION}"
-    if request.if_none_match.contains(etag):
-        response = current_app.response_class(status=304)
-    else:
-        response = make_response(render_template("markets/_seats.html", a=availability))
-    response.set_etag(etag)
+    response = make_response(render_template("markets/_seats.html", a=availability))
+    response.set_etag(f"{availability.fingerprint()}-{WIDGET_REVISION}")
     # Cache, but ask every time: the ETag makes the answer to "anything new?" cheap.
     response.cache_control.no_cache = True
-    response.cache_control.private = True
     return response
 
 

@@ -14,6 +14,7 @@ from flask import url_for
 
 from .. import capacity
 from .. import content
+from ..page_cache import shared_page
 from ..search import search as search_articles
 
 bp = Blueprint("resources", __name__)
@@ -108,6 +109,7 @@ def article_data(article: content.Article) -> list[dict]:
 
 
 @bp.get("/resources/")
+@shared_page("CONTENT_PAGE_SECONDS")
 def index():
     """Published articles, newest first, optionally in one category."""
     categories = content.categories()
@@ -133,6 +135,7 @@ def index():
 
 
 @bp.get("/resources/<slug>")
+@shared_page("CONTENT_PAGE_SECONDS")
 def article(slug: str):
     """One published article with its FAQ and related reading."""
     found = content.get_published(slug)
@@ -147,6 +150,7 @@ def article(slug: str):
 
 
 @bp.get("/faq")
+@shared_page("CONTENT_PAGE_SECONDS")
 def faq():
     """Every published FAQ entry, grouped by the article it belongs to."""
     articles = content.faq_articles()
@@ -170,6 +174,7 @@ def search():
 
 
 @bp.get("/resources/feed.xml")
+@shared_page("CONTENT_PAGE_SECONDS")
 def feed():
     """An Atom feed of published articles."""
     articles = content.published_articles()
@@ -181,6 +186,7 @@ def feed():
 
 
 @bp.get("/sitemap.xml")
+@shared_page("CONTENT_PAGE_SECONDS")
 def sitemap():
     """Every public page for crawlers, with absolute URLs and the date it last changed."""
     articles = content.published_articles()

@@ -91,7 +91,8 @@ def keep_private(response: Response) -> Response:
 def admin_layout_values():
     """The admin menu, limited to the screens this build has."""
     views = current_app.view_functions
-    return {"admin_nav": [item for item in NAV if item[1] in views]}
+    # current_user is the lazy proxy: public pages never load a user (see create_app).
+    return {"admin_nav": [item for item in NAV if item[1] in views], "current_user": current_user}
 
 
 def actor() -> Actor:
