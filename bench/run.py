@@ -242,6 +242,37 @@ def discover(site: str) -> dict:
     }
 
 
+BENCH_STAFF = "bench-staff@mortgageconnect.example"
+
+
+def create_staff(env: dict) -> str:
+    """A staff account for the admin pages; its generated password."""
+    flask = [sys.executable, "-m", "flask", "--app", "wsgi", "create-staff", BENCH_STAFF]
+    out = subprocess.run(
+        flask + ["--name", "Bench Staff", "--generate"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return re.search(r"Password \(shown once[^)]*\): (\S+)", out).group(1)
+
+
+def staff_cookie(site: str, password: str) -> str:
+    """Sign in as the bench's staff member; the session cookie, as a Cookie header."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    with opener.open(site + "/admin/login", timeout=30) as response:
+        form = response.read().decode()
+    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]*)"', form).group(1)
+    data = urllib.parse.urlencode({"csrf_token": csrf, "email": BENCH_STAFF, "password": password})
+    with opener.open(site + "/admin/login", data=data.encode(), timeout=30) as response:
+        if "/admin/login" in response.url:
+            raise SystemExit("The bench could not sign in to the admin.")
+    return "; ".join(f"{c.name}={c.value}" for c in jar)
+
+
 def etag(site: str, path: str) -> str:
     with urllib.request.urlopen(site + path, timeout=30) as response:
         return response.headers["ETag"]
@@ -385,6 +416,12 @@ def main() -> None:
         "--scale", action="store_true", help="seed-demo --scale: 3,000 markets, 50,000 bookings"
     )
     parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help="keep no page copies (LIVE_PAGE_SECONDS=0, CONTENT_PAGE_SECONDS=0): every "
+        "request builds its page",
+    )
+    parser.add_argument(
         "--only", default="", help="measure only endpoints whose name contains this (comma list)"
     )
     args = parser.parse_args()
@@ -393,10 +430,13 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="mcp-bench-"))
     database = Database(folder)
     env = {**os.environ, **SETTINGS, "DATABASE_URL": database.url}
+    if args.fresh:
+        env.update(LIVE_PAGE_SECONDS="0", CONTENT_PAGE_SECONDS="0")
     servers: list[Server] = []
     try:
         log(f"Seeding the {'scale' if args.scale else 'demo'} data on {database.backend} ...")
         seed(env, args.scale)
+        staff_password = create_staff(env)
         site = Server("wsgi:app", env, args.workers)
         minimal = Server("bench.minimal_app:app", env, args.workers)
         servers += [site, minimal]
@@ -413,6 +453,11 @@ def main() -> None:
             Endpoint("seat widget 304", seats, {"If-None-Match": "current"}),
             Endpoint("booking month", f"/book/{found['market']}"),
             Endpoint("day's times (htmx)", found["times"], {"HX-Request": "true"}),
+            Endpoint(
+                "admin markets table",
+                "/admin/markets",
+                {"Cookie": staff_cookie(site.url, staff_password)},
+            ),
         ]
         wanted = [w.strip() for w in args.only.split(",") if w.strip()]
         if wanted:
@@ -437,7 +482,8 @@ def main() -> None:
         shutil.rmtree(folder, ignore_errors=True)
     stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H-%M-%SZ")
     heading = (
-        f"{stamp} — {database.backend}{' scale data' if args.scale else ''}, "
+        f"{stamp} — {database.backend}{' scale data' if args.scale else ''}"
+        f"{', no page copies (--fresh)' if args.fresh else ''}, "
         f"gunicorn {args.workers} workers, wrk {args.threads} "
         f"threads × {args.connections} connections, {args.duration} s × {args.alternations} "
         f"alternations, {os.cpu_count()} CPUs"

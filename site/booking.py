@@ -7,6 +7,7 @@ tested without a database; the query wrappers below it load that data in one go.
 from __future__ import annotations
 
 import base64
+import bisect
 import hashlib
 import hmac
 import re
@@ -21,6 +22,7 @@ from datetime import datetime
 from datetime import time
 from datetime import timedelta
 from datetime import UTC
+from functools import cached_property
 from functools import lru_cache
 from urllib.parse import urlsplit
 from zoneinfo import available_timezones
@@ -46,6 +48,7 @@ from .models import Market
 from .models import NO_SHOW
 from .models import TimeOff
 from .models import utcnow
+from .models import WeeklyHours
 
 MIDNIGHT = time(0, 0)
 
@@ -111,6 +114,14 @@ class HostCalendar:
     def __post_init__(self):
         object.__setattr__(self, "tz", ZoneInfo(self.zone))
 
+    @cached_property
+    def busy_calls(self) -> Spans:
+        return Spans(self.calls)
+
+    @cached_property
+    def busy_off(self) -> Spans:
+        return Spans(self.time_off)
+
 
 # ---------------------------------------------------------------------------
 # Time zones
@@ -152,8 +163,23 @@ def day_bounds(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
 # The engine
 
 
-def _overlaps(start: datetime, end: datetime, spans: Iterable[tuple[datetime, datetime]]) -> bool:
-    return any(start < span_end and span_start < end for span_start, span_end in spans)
+class Spans:
+    """Busy time spans, sorted once, so "does [start, end) overlap any?" is a binary search."""
+
+    def __init__(self, spans: Iterable[tuple[datetime, datetime]]):
+        ordered = sorted(spans)
+        self._starts = [span_start for span_start, _ in ordered]
+        # The latest end among the spans so far: spans may overlap, and a long one may hide
+        # behind later, shorter ones.
+        self._latest_end: list[datetime] = []
+        for _, span_end in ordered:
+            latest = self._latest_end[-1] if self._latest_end else span_end
+            self._latest_end.append(max(latest, span_end))
+
+    def overlaps(self, start: datetime, end: datetime) -> bool:
+        """Whether any span starts before `end` and ends after `start`."""
+        before_end = bisect.bisect_left(self._starts, end)  # spans starting before `end`
+        return before_end > 0 and self._latest_end[before_end - 1] > start
 
 
 def open_windows(
@@ -207,21 +233,22 @@ def host_free_starts(
     if earliest >= latest:
         return []
     per_day = _calls_per_local_day(host)
+    step, length, cap = rules.step, rules.call_length, rules.host_daily_cap
     free = []
     for begins, ends in open_windows(host, blackouts, earliest, latest):
         slot = begins
         if slot < earliest:
-            skipped = -((begins - earliest) // rules.step)  # ceiling division
-            slot = begins + skipped * rules.step
-        while slot + rules.call_length <= ends and slot < latest:
-            slot_end = slot + rules.call_length
+            skipped = -((begins - earliest) // step)  # ceiling division
+            slot = begins + skipped * step
+        while slot + length <= ends and slot < latest:
+            slot_end = slot + length
             if (
-                per_day.get(slot.astimezone(host.tz).date(), 0) < rules.host_daily_cap
-                and not _overlaps(slot, slot_end, host.time_off)
-                and not _overlaps(slot, slot_end, host.calls)
+                per_day.get(slot.astimezone(host.tz).date(), 0) < cap
+                and not host.busy_off.overlaps(slot, slot_end)
+                and not host.busy_calls.overlaps(slot, slot_end)
             ):
                 free.append(slot)
-            slot += rules.step
+            slot += step
     return free
 
 
@@ -267,16 +294,28 @@ def month_availability(
     now: datetime,
 ) -> dict[date, int]:
     """How many free times each local day of a month has (days without any are left out)."""
-    first = date(year, month, 1)
+    begins, ends = month_bounds(year, month, tz)
+    return count_per_day(free_starts(hosts, rules, blackouts, begins, ends, now), tz)
+
+
+def month_bounds(year: int, month: int, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """The UTC instants where a local month begins and ends."""
     following = date(year + month // 12, month % 12 + 1, 1)
-    begins, _ = day_bounds(first, tz)
-    ends, _ = day_bounds(following, tz)
+    return day_bounds(date(year, month, 1), tz)[0], day_bounds(following, tz)[0]
+
+
+def count_per_day(starts: Iterable[datetime], tz: ZoneInfo) -> dict[date, int]:
+    """How many of these start times fall on each local day."""
     counts: dict[date, int] = {}
-    for slot in free_starts(hosts, rules, blackouts, begins, ends, now):
-        local_day = slot.astimezone(tz).date()
-        if first <= local_day < following:
-            counts[local_day] = counts.get(local_day, 0) + 1
+    for start in starts:
+        local_day = start.astimezone(tz).date()
+        counts[local_day] = counts.get(local_day, 0) + 1
     return counts
+
+
+def on_day(starts: Iterable[datetime], day: date, tz: ZoneInfo) -> list[datetime]:
+    """The start times that fall on a local day."""
+    return [start for start in starts if start.astimezone(tz).date() == day]
 
 
 def week_load(host: HostCalendar, at: datetime) -> int:
@@ -315,48 +354,68 @@ def rules() -> Rules:
 
 
 CALL_STATUSES = (CONFIRMED, COMPLETED, NO_SHOW)  # calls that count (a cancelled one doesn't)
-MARGIN = timedelta(days=8)  # enough to see a whole local week and day around any window
+# Calls around a window that can matter to it: enough to see a host's whole local day (the daily
+# cap) around any moment in it, or the whole local week (choosing among free hosts).
+DAY_MARGIN = timedelta(days=2)
+WEEK_MARGIN = timedelta(days=8)
 
 
 def load_calendars(
-    session, start: datetime, end: datetime, *, exclude_booking: int | None = None
+    session,
+    start: datetime,
+    end: datetime,
+    *,
+    exclude_booking: int | None = None,
+    margin: timedelta = DAY_MARGIN,
+    host_ids: Iterable[int] | None = None,
 ) -> list[HostCalendar]:
-    """Every active host with hours, time off and calls around [start, end), in three queries."""
-    hosts = session.scalars(
-        select(Host)
+    """Active hosts (all, or these) with hours, time off and calls around [start, end), in
+    three queries of plain rows (no ORM objects: this runs for every calendar page)."""
+    hosts_query = (
+        select(Host.id, Host.time_zone, WeeklyHours.weekday, WeeklyHours.starts, WeeklyHours.ends)
+        .outerjoin(WeeklyHours, WeeklyHours.host_id == Host.id)
         .where(Host.active.is_(True))
-        .options(selectinload(Host.hours))
-        .order_by(Host.id)
-    ).all()
+        .order_by(Host.id, WeeklyHours.weekday, WeeklyHours.starts)
+    )
+    if host_ids is not None:
+        hosts_query = hosts_query.where(Host.id.in_(list(host_ids)))
+    zones: dict[int, str] = {}
+    hours: dict[int, list[HoursRange]] = {}
+    for row in session.execute(hosts_query):
+        zones[row.id] = row.time_zone
+        if row.weekday is not None:
+            hours.setdefault(row.id, []).append(HoursRange(row.weekday, row.starts, row.ends))
     off: dict[int, list] = {}
     for row in session.execute(
         select(TimeOff.host_id, TimeOff.starts_at, TimeOff.ends_at).where(
-            TimeOff.ends_at > start - MARGIN, TimeOff.starts_at < end + MARGIN
+            TimeOff.ends_at > start - margin, TimeOff.starts_at < end + margin
         )
     ):
         off.setdefault(row.host_id, []).append((row.starts_at, row.ends_at))
     calls: dict[int, list] = {}
     query = select(Booking.host_id, Booking.starts_at, Booking.ends_at).where(
         Booking.status.in_(CALL_STATUSES),
-        Booking.starts_at >= start - MARGIN,
-        Booking.starts_at < end + MARGIN,
+        Booking.starts_at >= start - margin,
+        Booking.starts_at < end + margin,
     )
+    if host_ids is not None:
+        query = query.where(Booking.host_id.in_(list(host_ids)))
     if exclude_booking is not None:
         query = query.where(Booking.id != exclude_booking)
     for row in session.execute(query):
         calls.setdefault(row.host_id, []).append((row.starts_at, row.ends_at))
     calendars = []
-    for host in hosts:
-        if parse_zone(host.time_zone) is None:
-            current_app.logger.warning("host %s has an unknown time zone; skipped", host.id)
+    for host_id, zone in zones.items():
+        if parse_zone(zone) is None:
+            current_app.logger.warning("host %s has an unknown time zone; skipped", host_id)
             continue
         calendars.append(
             HostCalendar(
-                host_id=host.id,
-                zone=host.time_zone,
-                hours=tuple(HoursRange(h.weekday, h.starts, h.ends) for h in host.hours),
-                time_off=tuple(off.get(host.id, ())),
-                calls=tuple(calls.get(host.id, ())),
+                host_id=host_id,
+                zone=zone,
+                hours=tuple(hours.get(host_id, ())),
+                time_off=tuple(off.get(host_id, ())),
+                calls=tuple(calls.get(host_id, ())),
             )
         )
     return calendars
@@ -373,21 +432,34 @@ def load_blackouts(session, start: datetime, end: datetime) -> frozenset[date]:
     )
 
 
+def bookable(r: Rules, start: datetime, end: datetime, now: datetime) -> tuple[datetime, datetime]:
+    """The part of [start, end) where calls may be booked now (empty: start >= end)."""
+    return max(start, r.earliest(now)), min(end, r.latest(now))
+
+
+def month_starts(
+    year: int,
+    month: int,
+    tz: ZoneInfo,
+    now: datetime | None = None,
+    *,
+    exclude_booking: int | None = None,
+) -> list[datetime]:
+    """Every free start time (UTC) in a local month, in the visitor's zone: one load for the
+    month grid and the chosen day's times alike."""
+    now = now or utcnow()
+    r = rules()
+    begins, ends = bookable(r, *month_bounds(year, month, tz), now)
+    if begins >= ends:
+        return []  # all of it past, or beyond the horizon: nothing to load
+    session = db.session
+    calendars = load_calendars(session, begins, ends, exclude_booking=exclude_booking)
+    return free_starts(calendars, r, load_blackouts(session, begins, ends), begins, ends, now)
+
+
 def month_counts(year: int, month: int, tz: ZoneInfo, now: datetime | None = None) -> dict:
     """Free times per local day of a month, in the visitor's zone."""
-    now = now or utcnow()
-    begins, _ = day_bounds(date(year, month, 1), tz)
-    ends = begins + timedelta(days=32)
-    session = db.session
-    return month_availability(
-        load_calendars(session, begins, ends),
-        rules(),
-        load_blackouts(session, begins, ends),
-        year,
-        month,
-        tz,
-        now,
-    )
+    return count_per_day(month_starts(year, month, tz, now), tz)
 
 
 def day_slots(
@@ -395,10 +467,13 @@ def day_slots(
 ) -> list[datetime]:
     """Free start times (UTC) on a local day in the visitor's zone."""
     now = now or utcnow()
-    begins, ends = day_bounds(day, tz)
+    r = rules()
+    begins, ends = bookable(r, *day_bounds(day, tz), now)
+    if begins >= ends:
+        return []
     session = db.session
     calendars = load_calendars(session, begins, ends, exclude_booking=exclude_booking)
-    return free_slots(calendars, rules(), load_blackouts(session, begins, ends), day, tz, now)
+    return free_slots(calendars, r, load_blackouts(session, begins, ends), day, tz, now)
 
 
 # ---------------------------------------------------------------------------
@@ -495,7 +570,9 @@ def _choose_host(
     r = rules()
     end = start + r.call_length
     blackouts = load_blackouts(session, start, end)
-    calendars = load_calendars(session, start, end, exclude_booking=exclude_booking)
+    calendars = load_calendars(
+        session, start, end, exclude_booking=exclude_booking, margin=WEEK_MARGIN
+    )
     candidates = hosts_free_at(calendars, r, blackouts, start, now)
     if not candidates:
         without_calls = [replace(c, calls=()) for c in calendars]
@@ -508,7 +585,14 @@ def _choose_host(
     session.execute(
         select(Host.id).where(Host.id.in_(candidates)).order_by(Host.id).with_for_update()
     )
-    calendars = load_calendars(session, start, end, exclude_booking=exclude_booking)
+    calendars = load_calendars(
+        session,
+        start,
+        end,
+        exclude_booking=exclude_booking,
+        margin=WEEK_MARGIN,
+        host_ids=candidates,
+    )
     fresh = hosts_free_at(calendars, r, blackouts, start, now)
     if not fresh:
         raise SlotTaken("That time was just taken. Please choose another time.")

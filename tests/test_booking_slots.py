@@ -25,6 +25,7 @@ from mortgage_connect.booking import local_to_utc
 from mortgage_connect.booking import month_availability
 from mortgage_connect.booking import parse_zone
 from mortgage_connect.booking import Rules
+from mortgage_connect.booking import Spans
 from mortgage_connect.booking import week_load
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -403,3 +404,35 @@ def test_union_of_hosts_and_assignment(hosts, rules, blackouts, now):
         }
         loads = [week_load(next(h for h in hosts if h.host_id == i), slot) for i in chosen]
         assert loads == sorted(loads)
+
+
+# -- busy spans ------------------------------------------------------------------------------
+
+_minutes = st.integers(min_value=0, max_value=600)
+
+
+@given(
+    spans=st.lists(st.tuples(_minutes, st.integers(min_value=1, max_value=240)), max_size=12),
+    start=_minutes,
+    length=st.integers(min_value=1, max_value=120),
+)
+def test_spans_answer_overlap_as_a_scan_of_every_span_would(spans, start, length):
+    """Spans may overlap, nest or touch: the binary search agrees with the plain scan."""
+    base = datetime(2027, 1, 4, tzinfo=UTC)
+    at = [(base + timedelta(minutes=s), base + timedelta(minutes=s + n)) for s, n in spans]
+    begin = base + timedelta(minutes=start)
+    end = begin + timedelta(minutes=length)
+    expected = any(begin < span_end and span_start < end for span_start, span_end in at)
+    assert Spans(at).overlaps(begin, end) == expected
+
+
+def test_a_long_span_hidden_behind_shorter_ones_still_counts():
+    base = datetime(2027, 1, 4, 9, tzinfo=UTC)
+    spans = Spans(
+        [
+            (base, base + timedelta(hours=5)),  # long, first
+            (base + timedelta(minutes=30), base + timedelta(minutes=50)),
+        ]
+    )
+    assert spans.overlaps(base + timedelta(hours=3), base + timedelta(hours=3, minutes=20))
+    assert not spans.overlaps(base + timedelta(hours=5), base + timedelta(hours=6))

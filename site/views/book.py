@@ -213,15 +213,17 @@ def build_widget(
     if chosen is None or not first_month <= chosen <= last_month:
         chosen = first_month
     year, month = chosen
-    counts = booking.month_counts(year, month, tz, now)
+    starts = booking.month_starts(year, month, tz, now, exclude_booking=exclude_booking)
+    counts = booking.count_per_day(starts, tz)
     if not explicit and not counts and first_month < last_month:
         # Late in the month nothing may be left: open on the next month instead.
         year, month = _shift(year, month, 1)
-        counts = booking.month_counts(year, month, tz, now)
+        starts = booking.month_starts(year, month, tz, now, exclude_booking=exclude_booking)
+        counts = booking.count_per_day(starts, tz)
     if day not in counts:
         # No day asked for, or none free on it (a zone change moves days): the first free day.
         day = min(counts) if counts else None
-    slots = booking.day_slots(day, tz, now, exclude_booking=exclude_booking) if day else []
+    slots = booking.on_day(starts, day, tz) if day else []
     slots = [s for s in slots if s != current]  # moving to the time you have changes nothing
     prev = _shift(year, month, -1)
     nxt = _shift(year, month, 1)
