@@ -563,10 +563,10 @@ def _check_window(start: datetime, now: datetime, r: Rules) -> None:
         )
 
 
-def _choose_host(
-    session, start: datetime, now: datetime, exclude_booking: int | None, prefer: int | None
-) -> int:
-    """The host who takes a call at `start`, with the hosts' rows locked; raises if none."""
+def _candidate_hosts(
+    session, start: datetime, now: datetime, exclude_booking: int | None
+) -> list[int]:
+    """Ids of the hosts free at `start` as the data stands, preferred first; raises if none."""
     r = rules()
     end = start + r.call_length
     blackouts = load_blackouts(session, start, end)
@@ -579,6 +579,26 @@ def _choose_host(
         if hosts_free_at(without_calls, r, blackouts, start, now):
             raise SlotTaken("That time was just taken. Please choose another time.")
         raise SlotUnavailable("That time isn't one we offer. Please pick a time from the calendar.")
+    return candidates
+
+
+def _choose_host(
+    session,
+    start: datetime,
+    now: datetime,
+    exclude_booking: int | None,
+    prefer: int | None,
+    candidates: list[int] | None = None,
+) -> int:
+    """The host who takes a call at `start`, with the hosts' rows locked; raises if none.
+
+    `candidates` may come from a look taken before the write transaction began (every host's
+    calendar is the costly read); only those hosts are locked and looked at again here.
+    """
+    if candidates is None:
+        candidates = _candidate_hosts(session, start, now, exclude_booking)
+    r = rules()
+    end = start + r.call_length
     # Lock the candidates in id order (no deadlocks), then look again with fresh data:
     # a booking committed meanwhile by another worker is seen now (FOR UPDATE on
     # PostgreSQL; on SQLite BEGIN IMMEDIATE already serialises writers).
@@ -593,7 +613,7 @@ def _choose_host(
         margin=WEEK_MARGIN,
         host_ids=candidates,
     )
-    fresh = hosts_free_at(calendars, r, blackouts, start, now)
+    fresh = hosts_free_at(calendars, r, load_blackouts(session, start, end), start, now)
     if not fresh:
         raise SlotTaken("That time was just taken. Please choose another time.")
     if prefer in fresh:
@@ -618,6 +638,13 @@ def book(
     """
     now = now or utcnow()
     token = manage_token(form_token)
+    # Every host's calendar is read before the write transaction, so writers wait on each
+    # other only for the short part: the candidates are locked and checked again inside.
+    try:
+        _check_window(start, now, rules())
+        planned = _candidate_hosts(db.session, start, now, None)
+    except BookingError:
+        planned = None  # settled under the lock (a resubmitted form finds its booking there)
     with write_transaction() as session:
         existing = _by_form_token(session, form_token)
         if existing is not None:
@@ -641,7 +668,7 @@ def book(
                     f"{market.name} is full, so calls are closed. Join the waitlist instead."
                 )
         _check_window(start, now, rules())
-        host_id = _choose_host(session, start, now, None, None)
+        host_id = _choose_host(session, start, now, None, None, planned)
         existing = _by_form_token(session, form_token)  # a twin request may have won the locks
         if existing is not None:
             return existing, token, False

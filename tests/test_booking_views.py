@@ -227,6 +227,29 @@ def test_the_next_free_host_takes_the_same_time(client, market):
     assert book_via_form(client, start, email="c@example.com")[0].status_code == 409
 
 
+def test_a_host_filled_up_after_the_first_look_is_refused_under_the_lock(
+    app, client, market, monkeypatch
+):
+    """The hosts are first looked at before the write transaction; a booking committed in
+    between (as by another worker) is seen when the candidates are locked and read again —
+    here one that brings the only host to the daily cap, which no unique index would catch."""
+    app.config["HOST_DAILY_CAP"] = 1
+    first, other = free_times()[:2]
+    look_first = booking._candidate_hosts
+
+    def look_then_lose_the_race(session, *args):
+        found = look_first(session, *args)
+        monkeypatch.setattr(booking, "_candidate_hosts", look_first)
+        manage_path(book_via_form(client, other, email="quicker@example.com")[0])
+        return found
+
+    monkeypatch.setattr(booking, "_candidate_hosts", look_then_lose_the_race)
+    response, _ = book_via_form(client, first, email="slower@example.com")
+    assert response.status_code == 409
+    assert "That time was just taken" in response.get_data(as_text=True)
+    assert count(Booking) == 1
+
+
 def test_assignment_goes_to_the_host_with_fewest_calls_that_week(client, market):
     ben = make_host("Ben Ito", zone="UTC")
     slots = free_times()
