@@ -360,6 +360,32 @@ DAY_MARGIN = timedelta(days=2)
 WEEK_MARGIN = timedelta(days=8)
 
 
+def load_hosts(session, host_ids: Iterable[int] | None = None) -> list[HostCalendar]:
+    """Active hosts (all, or these) with their weekly hours, in one query of plain rows (no
+    ORM objects: this runs for every calendar page)."""
+    query = (
+        select(Host.id, Host.time_zone, WeeklyHours.weekday, WeeklyHours.starts, WeeklyHours.ends)
+        .outerjoin(WeeklyHours, WeeklyHours.host_id == Host.id)
+        .where(Host.active.is_(True))
+        .order_by(Host.id, WeeklyHours.weekday, WeeklyHours.starts)
+    )
+    if host_ids is not None:
+        query = query.where(Host.id.in_(list(host_ids)))
+    zones: dict[int, str] = {}
+    hours: dict[int, list[HoursRange]] = {}
+    for row in session.execute(query):
+        zones[row.id] = row.time_zone
+        if row.weekday is not None:
+            hours.setdefault(row.id, []).append(HoursRange(row.weekday, row.starts, row.ends))
+    hosts = []
+    for host_id, zone in zones.items():
+        if parse_zone(zone) is None:
+            current_app.logger.warning("host %s has an unknown time zone; skipped", host_id)
+            continue
+        hosts.append(HostCalendar(host_id=host_id, zone=zone, hours=tuple(hours.get(host_id, ()))))
+    return hosts
+
+
 def load_calendars(
     session,
     start: datetime,
@@ -368,29 +394,21 @@ def load_calendars(
     exclude_booking: int | None = None,
     margin: timedelta = DAY_MARGIN,
     host_ids: Iterable[int] | None = None,
+    hosts: list[HostCalendar] | None = None,
 ) -> list[HostCalendar]:
-    """Active hosts (all, or these) with hours, time off and calls around [start, end), in
-    three queries of plain rows (no ORM objects: this runs for every calendar page)."""
-    hosts_query = (
-        select(Host.id, Host.time_zone, WeeklyHours.weekday, WeeklyHours.starts, WeeklyHours.ends)
-        .outerjoin(WeeklyHours, WeeklyHours.host_id == Host.id)
-        .where(Host.active.is_(True))
-        .order_by(Host.id, WeeklyHours.weekday, WeeklyHours.starts)
+    """Active hosts (all, these ids, or these hosts already loaded) with hours, time off and
+    calls around [start, end), in three queries or two."""
+    if hosts is None:
+        hosts = load_hosts(session, host_ids)
+    elif host_ids is None:
+        host_ids = [host.host_id for host in hosts]
+    off: dict[int, list] = {}
+    query = select(TimeOff.host_id, TimeOff.starts_at, TimeOff.ends_at).where(
+        TimeOff.ends_at > start - margin, TimeOff.starts_at < end + margin
     )
     if host_ids is not None:
-        hosts_query = hosts_query.where(Host.id.in_(list(host_ids)))
-    zones: dict[int, str] = {}
-    hours: dict[int, list[HoursRange]] = {}
-    for row in session.execute(hosts_query):
-        zones[row.id] = row.time_zone
-        if row.weekday is not None:
-            hours.setdefault(row.id, []).append(HoursRange(row.weekday, row.starts, row.ends))
-    off: dict[int, list] = {}
-    for row in session.execute(
-        select(TimeOff.host_id, TimeOff.starts_at, TimeOff.ends_at).where(
-            TimeOff.ends_at > start - margin, TimeOff.starts_at < end + margin
-        )
-    ):
+        query = query.where(TimeOff.host_id.in_(list(host_ids)))
+    for row in session.execute(query):
         off.setdefault(row.host_id, []).append((row.starts_at, row.ends_at))
     calls: dict[int, list] = {}
     query = select(Booking.host_id, Booking.starts_at, Booking.ends_at).where(
@@ -404,21 +422,24 @@ def load_calendars(
         query = query.where(Booking.id != exclude_booking)
     for row in session.execute(query):
         calls.setdefault(row.host_id, []).append((row.starts_at, row.ends_at))
-    calendars = []
-    for host_id, zone in zones.items():
-        if parse_zone(zone) is None:
-            current_app.logger.warning("host %s has an unknown time zone; skipped", host_id)
-            continue
-        calendars.append(
-            HostCalendar(
-                host_id=host_id,
-                zone=zone,
-                hours=tuple(hours.get(host_id, ())),
-                time_off=tuple(off.get(host_id, ())),
-                calls=tuple(calls.get(host_id, ())),
-            )
+    return [
+        replace(
+            host,
+            time_off=tuple(off.get(host.host_id, ())),
+            calls=tuple(calls.get(host.host_id, ())),
         )
-    return calendars
+        for host in hosts
+    ]
+
+
+def works_through(
+    host: HostCalendar, blackouts: frozenset[date] | set[date], start: datetime, end: datetime
+) -> bool:
+    """Whether [start, end) lies inside one of the host's working ranges."""
+    return any(
+        begins <= start and end <= ends
+        for begins, ends in open_windows(host, blackouts, start, end)
+    )
 
 
 def load_blackouts(session, start: datetime, end: datetime) -> frozenset[date]:
@@ -570,8 +591,10 @@ def _candidate_hosts(
     r = rules()
     end = start + r.call_length
     blackouts = load_blackouts(session, start, end)
+    # Calls are read only for hosts working then: the week around a time holds many calls.
+    working = [h for h in load_hosts(session) if works_through(h, blackouts, start, end)]
     calendars = load_calendars(
-        session, start, end, exclude_booking=exclude_booking, margin=WEEK_MARGIN
+        session, start, end, exclude_booking=exclude_booking, margin=WEEK_MARGIN, hosts=working
     )
     candidates = hosts_free_at(calendars, r, blackouts, start, now)
     if not candidates:
@@ -592,8 +615,9 @@ def _choose_host(
 ) -> int:
     """The host who takes a call at `start`, with the hosts' rows locked; raises if none.
 
-    `candidates` may come from a look taken before the write transaction began (every host's
-    calendar is the costly read); only those hosts are locked and looked at again here.
+    The candidates, in order of preference (fewest calls that week first), come from a look
+    at every host, which may have been taken before the write transaction began; here they are
+    locked and checked again, which needs only the calls around that day.
     """
     if candidates is None:
         candidates = _candidate_hosts(session, start, now, exclude_booking)
@@ -605,20 +629,21 @@ def _choose_host(
     session.execute(
         select(Host.id).where(Host.id.in_(candidates)).order_by(Host.id).with_for_update()
     )
+    blackouts = load_blackouts(session, start, end)
     calendars = load_calendars(
-        session,
-        start,
-        end,
-        exclude_booking=exclude_booking,
-        margin=WEEK_MARGIN,
-        host_ids=candidates,
+        session, start, end, exclude_booking=exclude_booking, host_ids=candidates
     )
-    fresh = hosts_free_at(calendars, r, load_blackouts(session, start, end), start, now)
-    if not fresh:
-        raise SlotTaken("That time was just taken. Please choose another time.")
-    if prefer in fresh:
+    still_free = {
+        host.host_id
+        for host in calendars
+        if start in host_free_starts(host, r, blackouts, start, end, now)
+    }
+    if prefer in still_free:
         return prefer
-    return fresh[0]
+    for host_id in candidates:
+        if host_id in still_free:
+            return host_id
+    raise SlotTaken("That time was just taken. Please choose another time.")
 
 
 def book(
