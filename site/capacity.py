@@ -210,6 +210,22 @@ def all_availability(now: datetime | None = None) -> list[Availability]:
     return [_to_availability(row) for row in rows]
 
 
+BY_NAME = (Market.name, Market.id)  # the id breaks ties, so pages never overlap
+
+
+def availability_slice(
+    where: list, limit: int, offset: int, now: datetime | None = None
+) -> list[Availability]:
+    """The markets matching `where`, by name, from `offset` on, `limit` of them — one query.
+
+    The slice is chosen on the markets table alone, so the seat counts are computed for the
+    markets shown only, however many there are.
+    """
+    chosen = select(Market.id).where(*where).order_by(*BY_NAME).limit(limit).offset(offset)
+    query = _availability_select(now or utcnow()).where(Market.id.in_(chosen))
+    return [_to_availability(row) for row in db.session.execute(query.order_by(*BY_NAME))]
+
+
 def get_availability(slug: str, now: datetime | None = None) -> Availability | None:
     """One market's counts by slug, in one query; None for an unknown or malformed slug."""
     if not valid_slug(slug):

@@ -123,6 +123,8 @@ def from_environment(instance_path: str) -> dict:
         # Markets: how long a written quote holds, how often the seat widget refreshes.
         "QUOTE_VALID_DAYS": _int("QUOTE_VALID_DAYS", 30),
         "SEAT_WIDGET_POLL_SECONDS": _int("SEAT_WIDGET_POLL_SECONDS", 20),
+        # Markets on one page of a market list; the demo's 50 fit on one.
+        "MARKETS_PER_PAGE": _int("MARKETS_PER_PAGE", 50),
         # Rendered pages kept per process (page_cache.py): how many, and for how long —
         # pages from the content files for minutes, pages from the database for a moment.
         "PAGE_CACHE_SIZE": _int("PAGE_CACHE_SIZE", 512),

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from . import audit
 from . import capacity
+from . import market_search
 from . import waitlist
 from .audit_watch import acting_as
 from .extensions import db
@@ -17,6 +18,7 @@ from .models import PriceSheet
 from .models import Seat
 from .models import utcnow
 from .models import WaitlistEntry
+from .paging import Page
 
 
 @dataclass(frozen=True)
@@ -31,9 +33,22 @@ class MarketRow:
         return self.availability.market
 
 
-def current_sheets(now: datetime | None = None) -> dict[int, PriceSheet]:
-    """The price sheet in effect for every market, in one query."""
+@dataclass(frozen=True)
+class MarketTable:
+    """One page of the markets table."""
+
+    rows: list[MarketRow]
+    page: Page
+
+
+def current_sheets(
+    now: datetime | None = None, market_ids: list[int] | None = None
+) -> dict[int, PriceSheet]:
+    """The price sheet in effect for every market (or those given), in one query."""
     now = now or utcnow()
+    in_effect = [PriceSheet.effective_at <= now]
+    if market_ids is not None:
+        in_effect.append(PriceSheet.market_id.in_(market_ids))
     ranked = (
         select(
             PriceSheet.id,
@@ -44,7 +59,7 @@ def current_sheets(now: datetime | None = None) -> dict[int, PriceSheet]:
             )
             .label("rank"),
         )
-        .where(PriceSheet.effective_at <= now)
+        .where(*in_effect)
         .subquery()
     )
     sheets = db.session.scalars(
@@ -58,6 +73,17 @@ def overview(now: datetime | None = None) -> list[MarketRow]:
     now = now or utcnow()
     sheets = current_sheets(now)
     return [MarketRow(a, sheets.get(a.market.id)) for a in capacity.all_availability(now)]
+
+
+def table_page(
+    page: int | None, per_page: int = market_search.PER_PAGE, now: datetime | None = None
+) -> MarketTable:
+    """One page of the markets table, by name: three queries, however many markets there are."""
+    now = now or utcnow()
+    found = market_search.search_markets(page=page, per_page=per_page, now=now)
+    sheets = current_sheets(now, [a.market.id for a in found.results])
+    rows = [MarketRow(a, sheets.get(a.market.id)) for a in found.results]
+    return MarketTable(rows, found.page)
 
 
 def row(market_id: int, now: datetime | None = None) -> MarketRow | None:

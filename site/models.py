@@ -68,7 +68,12 @@ class Market(db.Model):
     """A US metro area with a capped number of seats."""
 
     __tablename__ = "markets"
-    __table_args__ = (CheckConstraint("seat_cap >= 0", name="seat_cap_not_negative"),)
+    __table_args__ = (
+        CheckConstraint("seat_cap >= 0", name="seat_cap_not_negative"),
+        # Market lists are paged by name; the states menu counts by states (market_search).
+        Index("ix_markets_name_id", "name", "id"),
+        Index("ix_markets_states", "states"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from mortgage_connect import capacity
+from mortgage_connect import demo
 from mortgage_connect import market_search
+from mortgage_connect.capacity import all_availability
+from mortgage_connect.demo_scale import seed_scale
+from mortgage_connect.geo import fold_words
 from tests.market_helpers import make_market
 
 
@@ -91,3 +96,65 @@ def test_check_market_best_match(three_markets, query, best, others):
     result = market_search.check_market(query)
     assert (result.best.market.slug if result.best else None) == best
     assert [a.market.slug for a in result.others] == others
+
+
+# -- paging: counted and sliced in SQL, the same markets in the same order ---------------------
+
+
+def _python_search(query: str, state: str | None) -> list[str]:
+    """What the search found before it moved into SQL: every market filtered in Python."""
+    words = fold_words(query)
+    return [
+        a.market.slug
+        for a in all_availability()
+        if all(f" {w}" in a.market.search_key for w in words)
+        and (state is None or state in a.market.state_codes)
+    ]
+
+
+def _every_page(query: str, state: str | None, per_page: int) -> list[str]:
+    first = market_search.search_markets(query, state, 1, per_page)
+    slugs = [a.market.slug for a in first.results]
+    for number in range(2, first.page.pages + 1):
+        found = market_search.search_markets(query, state, number, per_page)
+        assert found.page.number == number and len(found.results) <= per_page
+        slugs += [a.market.slug for a in found.results]
+    assert len(slugs) == first.matched
+    return slugs
+
+
+@pytest.mark.parametrize(
+    ("query", "state"),
+    [
+        ("", None),
+        ("san", None),
+        ("fort worth", None),  # a principal city, not the metro's name
+        ("saint", None),
+        ("new york", None),
+        ("tx", None),
+        ("", "TX"),
+        ("", "WV"),  # last of "DC-VA-MD-WV"
+        ("", "DC"),  # first of it
+        ("city", "MO"),
+        ("1", None),
+        ("zzz", None),
+    ],
+)
+def test_pages_hold_what_the_whole_list_held_in_the_same_order(app, query, state):
+    demo.seed_if_empty()
+    seed_scale(markets=130, hosts=2, bookings=0)
+    assert _every_page(query, state, per_page=7) == _python_search(query, state)
+
+
+def test_page_past_the_last_shows_the_last(three_markets):
+    found = market_search.search_markets("", None, 5, per_page=2)
+    assert found.page.number == 2 and found.page.moved and found.page.asked == 5
+    assert [a.market.slug for a in found.results] == ["washington-dc"]
+    assert found.matched == 3 and found.total == 3
+
+
+def test_page_of_market(three_markets):
+    slugs = ["dallas-fort-worth", "minneapolis-st-paul", "washington-dc"]
+    pages = [market_search.page_of_market(capacity.get_market(s).id, per_page=2) for s in slugs]
+    assert pages == [1, 1, 2]
+    assert market_search.page_of_market(9999) == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import datetime
 from datetime import timedelta
@@ -12,6 +13,7 @@ from hypothesis import given
 from hypothesis import HealthCheck
 from hypothesis import settings
 from hypothesis import strategies as st
+from sqlalchemy import event
 
 from mortgage_connect import capacity
 from mortgage_connect import page_cache
@@ -128,9 +130,128 @@ def test_index_query_count_does_not_grow_with_markets(app, client):
     with QueryCounter(db.engine) as many:
         response = client.get("/markets/?q=town")
     assert response.status_code == 200
-    assert "2000 markets match" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert "2000 markets match" in html and "Page 1 of 40." in html
+    assert html.count('<th scope="row">') == 50  # one page of rows, not 2,000
     assert many.count == few.count
-    assert len(_selects(many)) == 1
+    assert len(_selects(many)) == 2  # the count (and states), then the page with its seats
+
+
+# -- /markets/ a page at a time ----------------------------------------------------------------
+
+
+@pytest.fixture
+def seven_markets(app):
+    """Seven Texas markets, "Metro 1" to "Metro 7", three to a page."""
+    app.config["MARKETS_PER_PAGE"] = 3
+    for i in range(1, 8):
+        make_market(f"metro-{i}", name=f"Metro {i}", aliases=f"Town {i}; Springfield")
+
+
+def _listed(html: str) -> list[str]:
+    return re.findall(r'<th scope="row"><a href="/markets/(metro-\d)">', html)
+
+
+def test_index_pages_go_on_where_the_last_one_stopped(client, seven_markets):
+    first = client.get("/markets/").get_data(as_text=True)
+    assert _listed(first) == ["metro-1", "metro-2", "metro-3"]
+    assert "7 markets. Page 1 of 3." in first
+    second = client.get("/markets/?page=2").get_data(as_text=True)
+    assert _listed(second) == ["metro-4", "metro-5", "metro-6"]
+    assert _listed(client.get("/markets/?page=3").get_data(as_text=True)) == ["metro-7"]
+
+
+def test_pager_is_a_labelled_nav_of_plain_links_marking_the_current_page(client, seven_markets):
+    html = client.get("/markets/?page=2").get_data(as_text=True)
+    nav = html[
+        html.index('<nav class="pager" aria-label="Pages">') : html.index(
+            "</nav>", html.index('class="pager"')
+        )
+    ]
+    assert "Page 2 of 3" in nav
+    assert 'href="/markets/" id="market-results-previous" rel="prev"' in nav
+    assert 'href="/markets/?page=3" id="market-results-next" rel="next"' in nav
+    assert re.search(r'href="/markets/\?page=2" aria-current="page"', nav)
+    assert nav.count('aria-current="page"') == 1
+
+
+def test_pager_links_keep_the_search_the_state_and_the_next_step(client, seven_markets):
+    html = client.get("/markets/?q=springfield&state=tx&next=book").get_data(as_text=True)
+    assert "7 markets match “springfield” in Texas. Page 1 of 3." in html
+    assert 'href="/markets/?page=2&amp;q=springfield&amp;state=TX&amp;next=book"' in html
+    html = client.get("/markets/?q=town+7&page=2").get_data(as_text=True)
+    assert 'class="pager"' not in html  # one match, one page: no pager, no notice needed
+    assert _listed(html) == ["metro-7"]
+
+
+def test_htmx_fragment_carries_the_pager_and_swaps_the_results_alone(client, seven_markets):
+    response = client.get("/markets/?q=springfield&page=2", headers={"HX-Request": "true"})
+    html = response.get_data(as_text=True)
+    assert "<html" not in html and "HX-Request" in response.headers["Vary"]
+    assert _listed(html) == ["metro-4", "metro-5", "metro-6"]
+    assert 'hx-swap-oob="innerHTML"' in html and "Page 2 of 3." in html
+    link = 'href="/markets/?page=3&amp;q=springfield" id="market-results-next" rel="next"'
+    assert link in html
+    assert 'hx-get="/markets/?page=3&amp;q=springfield" hx-target="#market-results"' in html
+    assert 'hx-push-url="true"' in html
+
+
+def test_history_restore_of_a_page_gets_the_whole_page(client, seven_markets):
+    headers = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    html = client.get("/markets/?page=2", headers=headers).get_data(as_text=True)
+    assert "<html" in html and _listed(html) == ["metro-4", "metro-5", "metro-6"]
+
+
+@pytest.mark.parametrize(
+    ("page", "listed", "notice"),
+    [
+        ("9", ["metro-7"], "There is no page 9; this is page 3 of 3."),
+        ("0", ["metro-1", "metro-2", "metro-3"], "There is no page 0; this is page 1 of 3."),
+        ("abc", ["metro-1", "metro-2", "metro-3"], None),
+        ("-2", ["metro-1", "metro-2", "metro-3"], None),
+        ("99999999999999999999", ["metro-1", "metro-2", "metro-3"], None),
+        ("", ["metro-1", "metro-2", "metro-3"], None),
+    ],
+)
+def test_a_page_that_does_not_exist_shows_the_nearest_and_says_so(
+    client, seven_markets, page, listed, notice
+):
+    for headers in ({}, {"HX-Request": "true"}):
+        response = client.get("/markets/", query_string={"page": page}, headers=headers)
+        assert response.status_code == 200
+        html = response.get_data(as_text=True)
+        assert _listed(html) == listed
+        assert (notice in html) if notice else ("There is no page" not in html)
+
+
+def test_rows_rendered_and_rows_read_are_bounded_by_the_page_size(app, client, seven_markets):
+    """However many markets there are, a page renders and reads at most MARKETS_PER_PAGE."""
+    limits = []
+
+    def note_limit(conn, cursor, statement, parameters, context, executemany):
+        if " LIMIT " in statement:
+            limits.append(context.compiled_parameters[0].get("param_1"))
+
+    for more in (0, 200):
+        db.session.add_all(
+            capacity.build_market(
+                slug=f"more-{more}-{i}",
+                name=f"More {more} {i}",
+                official_name=f"More {i}, TX",
+                states="TX",
+                time_zone="America/Chicago",
+                seat_cap=5,
+            )
+            for i in range(more)
+        )
+        db.session.commit()
+        event.listen(db.engine, "before_cursor_execute", note_limit)
+        try:
+            html = client.get("/markets/?page=2").get_data(as_text=True)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", note_limit)
+        assert html.count('<th scope="row">') == 3
+    assert limits == [3, 3]  # one LIMIT per request, the page size
 
 
 # -- /markets/<slug> -------------------------------------------------------------------------
@@ -326,10 +447,15 @@ def test_home_page_has_the_market_check(client, markets):
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
-@given(q=st.text(max_size=300), state=st.text(max_size=8), slug=st.text(min_size=1, max_size=40))
-def test_any_query_string_is_a_page_or_4xx(client, markets, q, state, slug):
+@given(
+    q=st.text(max_size=300),
+    state=st.text(max_size=8),
+    slug=st.text(min_size=1, max_size=40),
+    page=st.text(max_size=30),
+)
+def test_any_query_string_is_a_page_or_4xx(client, markets, q, state, slug, page):
     for url, params in [
-        ("/markets/", {"q": q, "state": state}),
+        ("/markets/", {"q": q, "state": state, "page": page}),
         ("/markets/check", {"q": q}),
         ("/markets/", {"q": q}),
     ]:

@@ -10,15 +10,24 @@ import pytest
 from sqlalchemy import event
 
 from mortgage_connect import demo
+from mortgage_connect import staff
 from mortgage_connect.demo_scale import seed_scale
 from mortgage_connect.extensions import db
+from tests.admin.conftest import admin_client
+from tests.admin.conftest import PASSWORD
+from tests.admin.conftest import sign_in
 
 # Path (or a name filled in by _paths) -> queries, with any headers to send.
 PINNED = [
     ("home", "/", {}, 0),
     ("article", "/resources/exclusive-vs-shared-mortgage-leads", {}, 0),
     ("faq", "/faq", {}, 0),
-    ("markets", "/markets/", {}, 1),
+    ("markets", "/markets/", {}, 2),
+    ("markets page 2", "/markets/?page=2", {}, 2),
+    ("markets search", "/markets/?q=san", {}, 2),
+    ("markets by state", "/markets/?state=TX&page=2", {"HX-Request": "true"}, 2),
+    ("market picker", "/book/", {}, 2),
+    ("market picker page 2", "/book/?page=2", {"HX-Request": "true"}, 2),
     ("seat widget", "/markets/atlanta/seats", {}, 1),
     ("seat widget 304", "/markets/atlanta/seats", {"If-None-Match": "etag"}, 1),
     ("booking month", "/book/atlanta", {}, 5),
@@ -87,3 +96,18 @@ def test_kept_pages_ask_the_database_nothing(seeded, client, name, path, headers
         response = client.get(path, headers=headers)
     assert response.status_code == (304 if "If-None-Match" in headers else 200)
     assert counter.count == 0, f"{name} on the {seeded} data"
+
+
+ADMIN_MARKETS_QUERIES = 4  # the signed-in staff member, the count, the page, its prices
+
+
+@pytest.mark.parametrize("path", ["/admin/markets", "/admin/markets?page=2"])
+def test_admin_markets_table_queries(seeded, app, path):
+    staff.create_staff("dana@example.com", PASSWORD, name="Dana Reyes")
+    client = admin_client(app)
+    assert sign_in(client, "dana@example.com", PASSWORD).status_code == 303
+    client.get(path)
+    with QueryCounter(db.engine) as counter:
+        response = client.get(path)
+    assert response.status_code == 200
+    assert counter.count == ADMIN_MARKETS_QUERIES, f"{path} on the {seeded} data"

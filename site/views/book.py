@@ -30,6 +30,8 @@ from ..forms import BookingForm
 from ..forms import ConfirmForm
 from ..models import utcnow
 from ..page_cache import shared_page
+from .markets import asked_page
+from .markets import markets_per_page
 from .waitlist import bad_link_page
 from .waitlist import gone_page
 
@@ -308,9 +310,9 @@ def _offer_gone(error):
 @bp.get("/")
 @shared_page("LIVE_PAGE_SECONDS")
 def index():
-    """Choose your market: open markets offer the calendar, full ones the waitlist."""
+    """Choose your market, a page at a time: open ones offer the calendar, full the waitlist."""
     query = request.args.get("q", "", type=str)[:MAX_QUERY].strip()
-    found = market_search.search_markets(query)
+    found = market_search.search_markets(query, page=asked_page(), per_page=markets_per_page())
     template = "book/_markets.html" if _wants_fragment() else "book/index.html"
     return _vary(make_response(render_template(template, found=found, query=query)))
 

@@ -14,6 +14,7 @@ from flask import request
 
 from .. import capacity
 from .. import market_search
+from .. import paging
 from ..page_cache import shared_page
 
 bp = Blueprint("markets", __name__)
@@ -25,6 +26,16 @@ WIDGET_REVISION = "1"
 
 def _query() -> str:
     return request.args.get("q", "", type=str)[:MAX_QUERY].strip()
+
+
+def asked_page() -> int | None:
+    """The page of a list the query string asks for (None: the first)."""
+    return paging.page_number(request.args.get("page", type=str))
+
+
+def markets_per_page() -> int:
+    """Markets on one page of a market list."""
+    return current_app.config["MARKETS_PER_PAGE"]
 
 
 def _wants_fragment() -> bool:
@@ -40,14 +51,15 @@ def _vary_on_htmx(response):
 @bp.get("/markets/")
 @shared_page("LIVE_PAGE_SECONDS")
 def index():
-    """Every market with its status, filtered by state and a search as you type."""
+    """The markets with their status, a page at a time, filtered by state and a search."""
     query = _query()
     state = request.args.get("state", "", type=str)
     try:
-        found = market_search.search_markets(query, state)
+        found = market_search.search_markets(query, state, asked_page(), markets_per_page())
     except market_search.UnknownState as error:
         # The page with the message and an empty list, the state menu still usable.
-        found = replace(market_search.search_markets(query), results=[])
+        everything = market_search.search_markets(query, per_page=markets_per_page())
+        found = replace(everything, results=[], page=paging.Page.of(None, markets_per_page(), 0))
         html = render_template(
             "markets/index.html",
             found=found,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -413,3 +414,52 @@ def test_unknown_market_is_404_everywhere(signed_in):
     ):
         assert signed_in.get(url, headers=HX).status_code == 404, url
     assert signed_in.post("/admin/markets/999/seats", data={}).status_code == 404
+
+
+# -- the table a page at a time --------------------------------------------------------------
+
+
+@pytest.fixture
+def seven_markets(app):
+    """Seven markets, "Metro 1" to "Metro 7", three to a page; only Metro 5 has no prices."""
+    app.config["MARKETS_PER_PAGE"] = 3
+    return [
+        make_market(f"metro-{i}", name=f"Metro {i}", prices=None if i == 5 else PRICES)
+        for i in range(1, 8)
+    ]
+
+
+def _rows(html: str) -> list[str]:
+    return re.findall(
+        r'<tr id="market-\d+">\s*<th scope="row"><a href="[^"]+">(Metro \d)</a>', html
+    )
+
+
+def test_table_pages_with_prices_for_the_markets_shown(signed_in, seven_markets):
+    html = signed_in.get("/admin/markets?page=2").get_data(as_text=True)
+    assert _rows(html) == ["Metro 4", "Metro 5", "Metro 6"]
+    assert "7 markets, 4–6 shown." in html
+    assert html.count("$85") == 2 and '<span class="meta">none</span>' in html
+    assert '<nav class="pager" aria-label="Pages">' in html
+    assert 'href="/admin/markets?page=3" rel="next"' in html
+    assert re.search(r'href="/admin/markets\?page=2" aria-current="page"', html)
+    assert 'hx-get="/admin/markets?' not in html  # plain links: the whole page changes
+
+
+@pytest.mark.parametrize(("page", "shown"), [("9", "Metro 7"), ("nine", "Metro 1")])
+def test_table_page_that_does_not_exist_shows_the_nearest(signed_in, seven_markets, page, shown):
+    response = signed_in.get("/admin/markets", query_string={"page": page})
+    assert response.status_code == 200
+    assert shown in _rows(response.get_data(as_text=True))
+
+
+def test_save_without_javascript_returns_to_the_page_showing_the_market(signed_in, seven_markets):
+    metro_7 = seven_markets[-1]
+    saved = signed_in.post(
+        f"/admin/markets/{metro_7.id}/cap", data={"seat_cap": "6", "version": "1"}
+    )
+    assert saved.headers["Location"] == f"/admin/markets?page=3#market-{metro_7.id}"
+    table = signed_in.get(saved.headers["Location"]).get_data(as_text=True)
+    assert "Metro 7: seat cap 5 → 6." in table
+    cancel = signed_in.get(f"/admin/markets/{metro_7.id}/row")
+    assert cancel.headers["Location"] == f"/admin/markets?page=3#market-{metro_7.id}"

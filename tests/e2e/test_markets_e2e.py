@@ -142,3 +142,43 @@ def test_market_page_prints_as_a_price_sheet(page, live_server):
     expect(page.locator(".price-sheet")).to_be_visible()
     expect(page.get_by_role("navigation", name="Main")).to_be_hidden()
     expect(page.locator("#next-step")).to_be_hidden()
+
+
+@pytest.fixture
+def paged_server(database_url):
+    """The live server with three markets to a page."""
+    app = make_app(database_url, WTF_CSRF_ENABLED=True, TESTING=False, MARKETS_PER_PAGE=3)
+    with app.app_context():
+        with LiveServer(app) as server:
+            yield server
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_pages_of_markets_by_keyboard_in_place(page, paged_server):
+    for i in range(1, 8):
+        make_market(f"metro-{i}", name=f"Metro {i}", aliases=f"Town {i}; Springfield")
+    page.goto(paged_server.url + "/markets/?q=springfield")
+    rows = page.locator("#market-results tbody tr")
+    expect(rows).to_have_count(3)
+    pager = page.get_by_role("navigation", name="Pages")
+    expect(pager).to_contain_text("Page 1 of 3")
+    assert_accessible(page)
+
+    next_link = pager.get_by_role("link", name="Next")
+    next_link.focus()
+    page.keyboard.press("Enter")
+    expect(rows.first).to_contain_text("Metro 4")
+    expect(page).to_have_url(re.compile(r"/markets/\?page=2&q=springfield$"))
+    expect(page.locator("#market-count")).to_have_text(
+        "7 markets match “springfield”. Page 2 of 3."
+    )
+    expect(pager.locator('[aria-current="page"]')).to_have_text("Page 2")
+    expect(page.locator("#market-results-next")).to_be_focused()  # kept across the swap
+    assert_accessible(page)
+
+    page.go_back()  # the history entry htmx pushed
+    expect(rows.first).to_contain_text("Metro 1")
+    page.get_by_label("Metro, state or city").fill("town 7")  # a new search starts at page 1
+    expect(rows).to_have_count(1)
+    expect(page.get_by_role("navigation", name="Pages")).to_have_count(0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort
+from flask import current_app
 from flask import flash
 from flask import make_response
 from flask import redirect
@@ -13,6 +14,8 @@ from flask import url_for
 from ... import call_admin
 from ... import capacity
 from ... import market_admin
+from ... import market_search
+from ... import paging
 from ...models import HELD
 from .auth import recent_signin_required
 from .blueprint import actor
@@ -48,6 +51,12 @@ def _answer(fragment: str, status: int = 200, **context):
     return response
 
 
+def _in_table(market_id: int) -> str:
+    """The address of a market's row in the table, on the page that shows it."""
+    number = market_search.page_of_market(market_id, current_app.config["MARKETS_PER_PAGE"])
+    return url_for("admin.markets", page=number if number > 1 else None) + f"#market-{market_id}"
+
+
 def _saved(market_id: int, message: str, focus: str):
     """After a save: the fresh row with the message for htmx, else back to the table.
 
@@ -61,13 +70,15 @@ def _saved(market_id: int, message: str, focus: str):
         response.vary.add("HX-Request")
         return response
     flash(message, "ok")
-    return redirect(url_for("admin.markets") + f"#market-{market_id}", 303)
+    return redirect(_in_table(market_id), 303)
 
 
 @bp.get("/markets")
 def markets():
-    """Every market: cap, seated, held, waiting, open and the current price."""
-    return render_template("admin/markets/index.html", rows=market_admin.overview())
+    """The markets, a page at a time: cap, seated, held, waiting, open and the current price."""
+    number = paging.page_number(request.args.get("page", type=str))
+    table = market_admin.table_page(number, current_app.config["MARKETS_PER_PAGE"])
+    return render_template("admin/markets/index.html", rows=table.rows, page=table.page)
 
 
 @bp.get("/markets/<int:market_id>/row")
@@ -75,7 +86,7 @@ def market_row(market_id: int):
     """One market's row as shown in the table (what Cancel puts back)."""
     row = _row_or_404(market_id)
     if not request.htmx:
-        return redirect(url_for("admin.markets") + f"#market-{market_id}")
+        return redirect(_in_table(market_id))
     response = make_response(render_template("admin/markets/_row.html", row=row))
     response.vary.add("HX-Request")
     return response
