@@ -16,7 +16,6 @@ from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy import true
 
-from .capacity import all_availability
 from .capacity import Availability
 from .capacity import availability_slice
 from .capacity import CapacityError
@@ -155,19 +154,25 @@ def _relevance(market: Market, phrase: str, words: list[str]) -> int:
 
 
 def check_market(query: str, now=None, others: int = 3) -> MarketCheck:
-    """The market a visitor most likely means by what they typed, and a few other matches."""
+    """The market a visitor most likely means by what they typed, and a few other matches.
+
+    The matching markets are found in SQL and ranked here; seat counts are read for the few
+    shown only, so the answer costs two queries however many markets there are.
+    """
     words = fold_words(query)
     if not words:
         return MarketCheck(query, None, [])
     phrase = " ".join(words)
-    found = [a for a in all_availability(now) if _matches(a.market.search_key, words)]
-    found.sort(
-        key=lambda a: (
-            -_relevance(a.market, phrase, words),
-            -(a.market.population or 0),
-            a.market.name,
-        )
-    )
-    if not found:
+    matching = db.session.scalars(select(Market).where(*_conditions(words, None))).all()
+    ranked = sorted(
+        matching,
+        key=lambda m: (-_relevance(m, phrase, words), -(m.population or 0), m.name),
+    )[: 1 + others]
+    if not ranked:
         return MarketCheck(query, None, [])
-    return MarketCheck(query, found[0], found[1 : 1 + others])
+    counts = availability_slice([Market.id.in_([m.id for m in ranked])], len(ranked), 0, now)
+    by_id = {a.market.id: a for a in counts}
+    shown = [by_id[m.id] for m in ranked if m.id in by_id]
+    if not shown:  # removed since the first query
+        return MarketCheck(query, None, [])
+    return MarketCheck(query, shown[0], shown[1:])

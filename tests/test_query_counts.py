@@ -28,6 +28,7 @@ PINNED = [
     ("markets by state", "/markets/?state=TX&page=2", {"HX-Request": "true"}, 2),
     ("market picker", "/book/", {}, 2),
     ("market picker page 2", "/book/?page=2", {"HX-Request": "true"}, 2),
+    ("market check", "/markets/check?q=san", {"HX-Request": "true"}, 2),
     ("seat widget", "/markets/atlanta/seats", {}, 1),
     ("seat widget 304", "/markets/atlanta/seats", {"If-None-Match": "etag"}, 1),
     ("booking month", "/book/atlanta", {}, 5),
