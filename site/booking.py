@@ -277,11 +277,7 @@ def free_slots(
 ) -> list[datetime]:
     """Free start times (UTC) on one local day in the visitor's zone."""
     begins, ends = day_bounds(day, tz)
-    return [
-        slot
-        for slot in free_starts(hosts, rules, blackouts, begins, ends, now)
-        if slot.astimezone(tz).date() == day
-    ]
+    return on_day(free_starts(hosts, rules, blackouts, begins, ends, now), day, tz)
 
 
 def month_availability(
@@ -476,11 +472,6 @@ def month_starts(
     session = db.session
     calendars = load_calendars(session, begins, ends, exclude_booking=exclude_booking)
     return free_starts(calendars, r, load_blackouts(session, begins, ends), begins, ends, now)
-
-
-def month_counts(year: int, month: int, tz: ZoneInfo, now: datetime | None = None) -> dict:
-    """Free times per local day of a month, in the visitor's zone."""
-    return count_per_day(month_starts(year, month, tz, now), tz)
 
 
 def day_slots(
