@@ -11,6 +11,7 @@ from flask import session
 from mortgage_connect import capacity
 from mortgage_connect import page_cache
 from mortgage_connect.extensions import db
+from mortgage_connect.models import Market
 from mortgage_connect.page_cache import shared_page
 from tests.conftest import make_app
 from tests.market_helpers import make_market
@@ -173,9 +174,11 @@ def test_a_rolled_back_write_keeps_the_copies(client):
     market = make_market()
     db.session.commit()
     client.get(SEATS)
-    market.cap = 9
+    market.seat_cap = 9
     db.session.flush()
     db.session.rollback()
+    db.session.get(Market, market.id)  # a later transaction that only reads …
+    db.session.commit()  # … must not drop them either when it commits
     with QueryCounter(db.engine) as counter:
         client.get(SEATS)
     assert counter.count == 0
