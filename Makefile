@@ -1,5 +1,6 @@
 # make run   — set up and serve the site on http://127.0.0.1:8000 (SQLite and demo data by default)
 # make test  — set up, lint and run the whole suite (again on PostgreSQL when TEST_DATABASE_URL is set)
+# make test-clock — the date-sensitive tests again, the clock pinned at each awkward instant below
 # make bench — load-test the site against a minimal Flask app with wrk (PostgreSQL: BENCH_DATABASE_URL)
 
 PYTHON ?= python3
@@ -10,7 +11,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: install run test lint format bench clean
+.PHONY: install run test test-clock lint format bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +46,22 @@ test: lint
 	else \
 		echo "Skipped the PostgreSQL run: set TEST_DATABASE_URL=postgresql://user@host/db to include it."; \
 	fi
+
+# Instants (UTC) where a test that assumes how "today" looks breaks: a month's first minutes
+# (still the last evening of the old month in the US), the 9th at noon, the last evening of
+# February and of the year, a late evening, the eves of the US spring-forward and fall-back
+# changes and noon on the day after each.
+CLOCK_INSTANTS ?= 2027-04-01T00:10:00Z 2027-06-09T12:00:00Z 2027-02-28T23:50:00Z \
+	2026-12-31T23:50:00Z 2027-05-19T21:45:00Z 2027-03-13T23:30:00Z 2027-03-15T12:00:00Z \
+	2027-11-06T23:30:00Z 2027-11-08T12:00:00Z
+
+# The tests marked `clock` (booking, calendar, waitlist offers and expiry, the admin's calls,
+# the browser flows), on SQLite, once per instant: TEST_CLOCK_AT pins every test's clock there.
+test-clock: $(STAMP)
+	@for at in $(CLOCK_INSTANTS); do \
+		echo "== date-sensitive tests, clock pinned at $$at =="; \
+		TEST_DATABASE_URL= TEST_CLOCK_AT=$$at $(BIN)/pytest -m clock -q $(PYTEST_ARGS) || exit 1; \
+	done
 
 bench: $(STAMP)
 	@if ! command -v wrk >/dev/null 2>&1; then \

@@ -36,6 +36,7 @@ from sqlalchemy.orm import selectinload
 from . import booking_mail
 from . import capacity
 from . import waitlist
+from .clock import utcnow
 from .database import write_transaction
 from .extensions import db
 from .models import BlackoutDay
@@ -47,7 +48,6 @@ from .models import Host
 from .models import Market
 from .models import NO_SHOW
 from .models import TimeOff
-from .models import utcnow
 from .models import WeeklyHours
 
 MIDNIGHT = time(0, 0)

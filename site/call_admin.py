@@ -20,6 +20,7 @@ from . import audit
 from . import booking as booking_service
 from . import notify
 from .audit_watch import acting_as
+from .clock import utcnow
 from .database import write_transaction
 from .extensions import db
 from .models import Booking
@@ -29,7 +30,6 @@ from .models import Host
 from .models import Market
 from .models import NO_SHOW
 from .models import OutboxMessage
-from .models import utcnow
 
 OUTCOMES = {COMPLETED: "completed", NO_SHOW: "no-show"}
 

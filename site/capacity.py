@@ -24,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from . import waitlist_mail
+from .clock import utcnow
 from .database import write_transaction
 from .extensions import db
 from .geo import split_states
@@ -34,7 +35,6 @@ from .models import PriceSheet
 from .models import Quote
 from .models import Seat
 from .models import SEATED
-from .models import utcnow
 from .models import WaitlistEntry
 
 FEW_LEFT = 2  # 1 or 2 open seats show as "Few left"

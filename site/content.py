@@ -13,7 +13,6 @@ import threading
 from dataclasses import dataclass
 from datetime import date
 from datetime import datetime
-from datetime import UTC
 from pathlib import Path
 
 import frontmatter
@@ -24,6 +23,8 @@ from markdown_it.token import Token
 from markupsafe import Markup
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.container import container_plugin
+
+from .clock import utc_today
 
 WORDS_PER_MINUTE = 220
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -365,7 +366,7 @@ def clear_cache() -> None:
 
 def today() -> date:
     """Today's date in UTC: an article dated D is published from midnight UTC on D."""
-    return datetime.now(UTC).date()
+    return utc_today()
 
 
 def all_articles() -> tuple[Article, ...]:

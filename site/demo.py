@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from . import capacity
+from .clock import utcnow
 from .database import write_transaction
 from .models import BlackoutDay
 from .models import HELD
@@ -22,7 +23,6 @@ from .models import PriceSheet
 from .models import Seat
 from .models import SEATED
 from .models import TimeOff
-from .models import utcnow
 from .models import WeeklyHours
 
 METROS_CSV = Path(__file__).resolve().parent / "data" / "metros.csv"

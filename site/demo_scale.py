@@ -13,6 +13,7 @@ from sqlalchemy import insert
 from sqlalchemy import select
 
 from . import capacity
+from .clock import utcnow
 from .database import write_transaction
 from .demo import _add_prices
 from .demo import _person
@@ -25,7 +26,6 @@ from .models import CONFIRMED
 from .models import Host
 from .models import Market
 from .models import NO_SHOW
-from .models import utcnow
 from .models import WeeklyHours
 
 ZONES = ["America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles"]

@@ -14,13 +14,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from . import audit
+from .clock import utcnow
 from .database import write_transaction
 from .extensions import db
 from .models import Booking
 from .models import CANCELLED
 from .models import Host
 from .models import HostFeedToken
-from .models import utcnow
 
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{43}$")
 PRODID = "-//Mortgage Connect Pro//Host calls feed//EN"

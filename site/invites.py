@@ -10,6 +10,8 @@ from icalendar import Calendar
 from icalendar import Event
 from icalendar import vCalAddress
 
+from .clock import utcnow
+
 REQUEST = "REQUEST"
 CANCEL = "CANCEL"
 PRODID = "-//Mortgage Connect Pro//Twenty-minute calls//EN"
@@ -50,7 +52,7 @@ def render_ics(invite: Invite, method: str = REQUEST, stamp: datetime | None = N
     event = Event()
     event.add("uid", invite.uid)
     event.add("sequence", invite.sequence)
-    event.add("dtstamp", (stamp or datetime.now(UTC)).astimezone(UTC))
+    event.add("dtstamp", (stamp or utcnow()).astimezone(UTC))
     event.add("dtstart", invite.starts_at.astimezone(UTC))
     event.add("dtend", invite.ends_at.astimezone(UTC))
     event.add("summary", invite.summary)

@@ -13,10 +13,10 @@ from . import capacity
 from . import market_search
 from . import waitlist
 from .audit_watch import acting_as
+from .clock import utcnow
 from .extensions import db
 from .models import PriceSheet
 from .models import Seat
-from .models import utcnow
 from .models import WaitlistEntry
 from .paging import Page
 

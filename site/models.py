@@ -27,15 +27,11 @@ from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
 from sqlalchemy.types import TypeDecorator
 
+from .clock import utcnow
 from .extensions import db
 from .geo import fold
 from .geo import split_states
 from .geo import US_STATES
-
-
-def utcnow() -> datetime:
-    """The current time, timezone-aware, in UTC."""
-    return datetime.now(UTC)
 
 
 class UTCDateTime(TypeDecorator):

@@ -17,10 +17,10 @@ from email.utils import parseaddr
 from sqlalchemy import select
 from sqlalchemy import update
 
+from .clock import utcnow
 from .database import write_transaction
 from .extensions import db
 from .models import OutboxMessage
-from .models import utcnow
 
 # While a sender works on a message nobody else may take it; after this it counts as abandoned.
 LEASE = timedelta(minutes=10)

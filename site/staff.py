@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from datetime import datetime
-from datetime import UTC
 from functools import lru_cache
 
 from argon2 import PasswordHasher
@@ -19,6 +17,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from . import audit
+from .clock import utcnow
 from .database import write_transaction
 from .extensions import db
 from .models import Staff
@@ -138,7 +137,7 @@ def start_session(staff: Staff, actor: audit.Actor) -> str:
     with write_transaction() as session:
         staff = session.get(Staff, staff.id)
         staff.session_token = new_session_token()
-        staff.last_sign_in_at = datetime.now(UTC)
+        staff.last_sign_in_at = utcnow()
         audit.record(actor, "staff.sign_in", staff)
     return staff.session_token
 

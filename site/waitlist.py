@@ -18,10 +18,10 @@ from sqlalchemy import select
 from . import capacity
 from . import waitlist_links
 from . import waitlist_mail
+from .clock import utcnow
 from .database import write_transaction
 from .extensions import db
 from .models import Seat
-from .models import utcnow
 from .models import WaitlistEntry
 
 

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from mortgage_connect import booking
 from mortgage_connect import capacity
+from mortgage_connect.clock import utcnow
 from mortgage_connect.extensions import db
 from mortgage_connect.models import Host
 from mortgage_connect.models import WeeklyHours
@@ -58,7 +59,7 @@ def make_host(name="Ana Lee", zone="UTC", start=time(0), end=time(0), weekdays=r
 def free_times(zone="America/Chicago", days_ahead=2) -> list[datetime]:
     """The free slots on a day a little ahead, in `zone`."""
     tz = ZoneInfo(zone)
-    day = (datetime.now(UTC) + timedelta(days=days_ahead)).astimezone(tz).date()
+    day = (utcnow() + timedelta(days=days_ahead)).astimezone(tz).date()
     slots = booking.day_slots(day, tz)
     db.session.rollback()
     return slots

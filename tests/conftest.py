@@ -1,5 +1,6 @@
 """Shared fixtures: an app per test on a fresh database (SQLite, or PostgreSQL when
-TEST_DATABASE_URL is set), a live server, gunicorn processes and the skip-or-fail rule."""
+TEST_DATABASE_URL is set), a live server, gunicorn processes, the pinned clock and the
+skip-or-fail rule."""
 
 from __future__ import annotations
 
@@ -12,19 +13,24 @@ import threading
 import time
 import urllib.request
 import uuid
+from datetime import datetime
 from pathlib import Path
 
 import pytest
+import time_machine
 from sqlalchemy import create_engine
 from sqlalchemy import make_url
 from sqlalchemy import text
 
 from mortgage_connect import create_app
 from mortgage_connect.extensions import db
+from tests import clock
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI") == "true"
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
+# `make test-clock` sets this to run the date-sensitive tests at an awkward instant.
+TEST_CLOCK_AT = os.environ.get("TEST_CLOCK_AT", "").strip()
 
 
 def require(condition: bool, reason: str) -> None:
@@ -34,6 +40,23 @@ def require(condition: bool, reason: str) -> None:
     if IN_CI:
         pytest.fail(f"{reason} (required when CI=true)", pytrace=False)
     pytest.skip(reason)
+
+
+def pytest_report_header() -> str | None:
+    """Say when the whole run's clock is pinned, so a failure can be replayed."""
+    return f"clock pinned at TEST_CLOCK_AT={TEST_CLOCK_AT}" if TEST_CLOCK_AT else None
+
+
+@pytest.fixture(autouse=True)
+def pinned_clock():
+    """Under TEST_CLOCK_AT, every test starts at that instant and the clock runs on from it."""
+    if not TEST_CLOCK_AT:
+        yield None
+        return
+    instant = datetime.fromisoformat(TEST_CLOCK_AT)
+    assert instant.tzinfo is not None, f"TEST_CLOCK_AT={TEST_CLOCK_AT} needs a UTC offset"
+    with time_machine.travel(instant, tick=True) as traveller:
+        yield traveller
 
 
 def _sqlalchemy_url(url: str) -> str:
@@ -219,7 +242,11 @@ def live_server(database_url):
 
 
 class Gunicorn:
-    """Real gunicorn worker processes serving the test's database, for race tests."""
+    """Real gunicorn worker processes serving the test's database, for race tests.
+
+    They run `tests/pinned_wsgi.py`: when this test's clock is pinned (time-machine), the
+    workers' clock is pinned alike, so all agree on "now".
+    """
 
     def __init__(self, database_url: str, workers: int = 4, env: dict | None = None):
         self.port = free_port()
@@ -231,9 +258,13 @@ class Gunicorn:
             "SITE_URL": self.url,
             **(env or {}),
         }
+        self.env.pop("TEST_CLOCK_OFFSET", None)
+        if offset := clock.handover():
+            self.env["TEST_CLOCK_OFFSET"] = offset
         self.args = [
             sys.executable, "-m", "gunicorn", "--workers", str(workers),
-            "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning", "wsgi:app",
+            "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning",
+            "tests.pinned_wsgi:app",
         ]  # fmt: skip
         self.process: subprocess.Popen | None = None
 

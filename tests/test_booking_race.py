@@ -21,7 +21,7 @@ from tests.booking_helpers import iso
 from tests.booking_helpers import make_host
 from tests.booking_helpers import make_market
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.clock, pytest.mark.slow]
 RACERS = 20
 
 

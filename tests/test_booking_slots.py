@@ -28,6 +28,8 @@ from mortgage_connect.booking import Rules
 from mortgage_connect.booking import Spans
 from mortgage_connect.booking import week_load
 
+pytestmark = pytest.mark.clock
+
 NEW_YORK = ZoneInfo("America/New_York")
 US_ZONES = ["America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles"]
 ZONES = [

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from mortgage_connect import booking
 from mortgage_connect import capacity
+from mortgage_connect.clock import utcnow
 from mortgage_connect.extensions import db
 from mortgage_connect.models import Booking
 from mortgage_connect.models import OutboxMessage
@@ -27,6 +28,8 @@ from tests.booking_helpers import free_times
 from tests.booking_helpers import iso
 from tests.booking_helpers import make_host
 from tests.booking_helpers import make_market
+
+pytestmark = pytest.mark.clock
 
 HX = {"HX-Request": "true"}
 
@@ -96,13 +99,19 @@ def test_calendar_marks_days_with_full_accessible_names(client, market):
 
 
 def test_times_fragment_and_its_no_js_fallback(client, market):
-    day = (datetime.now(UTC) + timedelta(days=3)).astimezone(ZoneInfo("America/Chicago")).date()
+    chicago = ZoneInfo("America/Chicago")
+    day = (utcnow() + timedelta(days=3)).astimezone(chicago).date()
     url = f"/book/dallas-fort-worth/times?day={day}&tz=America/Chicago"
     fragment = client.get(url, headers=HX)
     html = fragment.get_data(as_text=True)
     assert fragment.status_code == 200 and "<html" not in html
     assert 'id="times"' in html and 'hx-swap-oob="true"' in html
-    assert html.count('class="slot"') == 48  # a host working around the clock, every 30 min
+    # A host working around the clock: a time every 30 minutes of the local day, which is
+    # 23 or 25 hours long when the clocks change.
+    midnight = datetime.combine(day, time(0), chicago)
+    next_midnight = datetime.combine(day + timedelta(days=1), time(0), chicago)
+    hours = (next_midnight.astimezone(UTC) - midnight.astimezone(UTC)) / timedelta(hours=1)
+    assert html.count('class="slot"') == hours * 2
     plain = client.get(url)
     assert plain.status_code == 303
     assert plain.headers["Location"].startswith("/book/dallas-fort-worth?")
@@ -126,6 +135,34 @@ def test_bad_calendar_queries_get_a_page_not_an_error(client, market, query):
     assert response.status_code == 200
     if "tz=" in query:
         assert "We don't know the time zone" in unescape(response.get_data(as_text=True))
+
+
+def test_a_month_with_nothing_left_opens_on_the_next(client, app, time_machine):
+    market = make_market()
+    make_host(zone="America/Chicago", start=time(9), end=time(17))
+    # 8 PM on March 31 in Chicago: the rest of March is past its two hours' notice.
+    time_machine.move_to(datetime(2027, 3, 31, 20, tzinfo=ZoneInfo("America/Chicago")), tick=False)
+    html = unescape(client.get(f"/book/{market.slug}").get_data(as_text=True))
+    assert '<h2 id="month-title" class="month-title">April 2027</h2>' in html
+    assert "No times are left" not in html
+    assert re.search(r"Thursday, April 1, 2027 — 16 times available", html)
+    # Asked for March (its "Previous month" link): April, and why.
+    html = unescape(client.get(f"/book/{market.slug}?month=2027-03").get_data(as_text=True))
+    assert "No times are left in March, so here is April." in html
+    assert '<h2 id="month-title" class="month-title">April 2027</h2>' in html
+
+
+def test_a_zone_already_in_the_next_month_shows_that_month(client, market, time_machine):
+    # 6 PM on March 31 in Chicago is already April 1 in UTC, where March has no time left.
+    time_machine.move_to(datetime(2027, 3, 31, 23, tzinfo=UTC), tick=False)
+    chicago = unescape(client.get("/book/dallas-fort-worth").get_data(as_text=True))
+    assert '<h2 id="month-title" class="month-title">March 2027</h2>' in chicago
+    assert "Wednesday, March 31, 2027 — 8 times available" in chicago  # 8:00 PM to 11:30 PM
+    # The zone form carries the month on show; in UTC the calendar starts in April.
+    utc = client.get("/book/dallas-fort-worth?tz=UTC&month=2027-03&day=2027-03-31")
+    html = unescape(utc.get_data(as_text=True))
+    assert '<h2 id="month-title" class="month-title">April 2027</h2>' in html
+    assert "Thursday, April 1, 2027 — 46 times available" in html  # from 1:00 AM
 
 
 def test_unknown_market_is_404(client, market):
@@ -320,7 +357,7 @@ def test_a_time_outside_hours_or_off_the_grid_is_refused(client, app):
     make_market()
     make_host(zone="America/Chicago", start=time(9), end=time(17))
     tz = ZoneInfo("America/Chicago")
-    day = (datetime.now(UTC) + timedelta(days=3)).astimezone(tz).date()
+    day = (utcnow() + timedelta(days=3)).astimezone(tz).date()
     for local in (time(20), time(9, 10)):
         start = datetime.combine(day, local, tzinfo=tz)
         response, _ = book_via_form(client, start)
@@ -461,7 +498,7 @@ def test_book_service_refuses_a_full_market(app):
 def test_a_day_without_free_times_opens_on_the_first_free_day(client, app):
     # A zone change carries the chosen day along; in the new zone it may have no times left.
     make_market()
-    target = (datetime.now(UTC) + timedelta(days=5)).date()
+    target = (utcnow() + timedelta(days=5)).date()
     make_host(weekdays=[target.weekday()], start=time(9), end=time(17))  # UTC, one weekday
     empty = target + timedelta(days=1)
     if empty.month != target.month:

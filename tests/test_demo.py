@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from datetime import timedelta
-from datetime import UTC
 from zoneinfo import available_timezones
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import func
 from sqlalchemy import select
 
@@ -15,11 +14,14 @@ from mortgage_connect import capacity
 from mortgage_connect import demo
 from mortgage_connect import market_search
 from mortgage_connect.capacity import Status
+from mortgage_connect.clock import utcnow
 from mortgage_connect.extensions import db
 from mortgage_connect.geo import split_states
 from mortgage_connect.geo import US_STATES
 from mortgage_connect.models import Market
 from mortgage_connect.models import Seat
+
+pytestmark = pytest.mark.clock
 
 
 def test_metro_file_is_complete_and_consistent():
@@ -116,7 +118,7 @@ def test_seed_adds_three_hosts_in_different_us_zones_with_free_times(app):
     assert any(h.time_off for h in hosts)
     assert db.session.scalar(select(func.count(BlackoutDay.id))) >= 10
     tz = ZoneInfo("America/Chicago")
-    now = datetime.now(UTC)
+    now = utcnow()
     days = [(now + timedelta(days=d)).astimezone(tz).date() for d in range(1, 8)]
     assert any(booking.day_slots(day, tz) for day in days)  # a week always has working days
     assert demo.seed_if_empty() is False

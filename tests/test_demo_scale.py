@@ -8,12 +8,12 @@ from sqlalchemy import func
 from sqlalchemy import select
 
 from mortgage_connect import demo
+from mortgage_connect.clock import utcnow
 from mortgage_connect.demo_scale import seed_scale
 from mortgage_connect.extensions import db
 from mortgage_connect.models import Booking
 from mortgage_connect.models import Host
 from mortgage_connect.models import Market
-from mortgage_connect.models import utcnow
 
 
 def _count(model) -> int:

@@ -376,13 +376,15 @@ def test_etag_changes_with_seats_and_cap(client, markets):
     ).replace("</strong>", "")
 
 
-def test_etag_changes_when_a_hold_expires_without_any_write(client, markets, monkeypatch):
+def test_etag_changes_when_a_hold_expires_without_any_write(
+    client, markets, monkeypatch, time_machine
+):
     url = "/markets/dallas-fort-worth/seats"
     capacity.hold(markets["dfw"].id, name="Offered", email="o@x.example", hours=1, now=T0)
-    monkeypatch.setattr(capacity, "utcnow", lambda: T0 + timedelta(minutes=30))
+    time_machine.move_to(T0 + timedelta(minutes=30))
     held = client.get(url)
     assert "1 seat held" in held.get_data(as_text=True)
-    monkeypatch.setattr(capacity, "utcnow", lambda: T0 + timedelta(hours=2))
+    time_machine.move_to(T0 + timedelta(hours=2))
     # Nothing was written, so only time tells: the copy kept for a moment expires too.
     later = time.monotonic() + 5400
     monkeypatch.setattr(page_cache, "clock", lambda: later)

@@ -16,6 +16,7 @@ from aiosmtpd.smtp import AuthResult
 from sqlalchemy import select
 
 from mortgage_connect import notify
+from mortgage_connect.clock import utcnow
 from mortgage_connect.extensions import db
 from mortgage_connect.invites import Invite
 from mortgage_connect.invites import render_ics
@@ -159,7 +160,7 @@ def test_failures_are_recorded_retried_then_given_up(app):
     db.session.commit()
     dead_port = free_port()  # nothing listens here
     config = mail_config(app, dead_port, MAIL_MAX_ATTEMPTS=3, MAIL_TIMEOUT_SECONDS=2)
-    now = datetime.now(UTC)
+    now = utcnow()
 
     first = notify.deliver_queued(config, now=now)
     (message,) = queued()
@@ -184,7 +185,7 @@ def test_a_refused_message_is_retried_and_later_delivered(app, smtp_server):
     db.session.commit()
     config = mail_config(app, smtp_server.port)
     smtp_server.refuse = True
-    now = datetime.now(UTC)
+    now = utcnow()
     assert notify.deliver_queued(config, now=now).retrying == 1
     assert "554" in queued()[0].last_error
     smtp_server.refuse = False
@@ -204,7 +205,7 @@ def test_without_mail_server_mail_stays_in_the_outbox(app):
 def test_a_message_is_claimed_by_one_sender_only(app):
     message = notify.queue_mail("pat@example.com", "Hello", "text")
     db.session.commit()
-    now = datetime.now(UTC)
+    now = utcnow()
     assert notify._claim(message.id, now) is True
     assert notify._claim(message.id, now) is False  # the lease is held
     assert notify._claim(message.id, now + notify.LEASE + timedelta(seconds=1)) is True

@@ -10,13 +10,15 @@ from sqlalchemy.exc import IntegrityError
 from mortgage_connect import capacity
 from mortgage_connect import waitlist
 from mortgage_connect import waitlist_links
+from mortgage_connect.clock import utcnow
 from mortgage_connect.extensions import db
 from mortgage_connect.models import Seat
-from mortgage_connect.models import utcnow
 from mortgage_connect.models import WaitlistEntry
 from tests.market_helpers import make_market
 from tests.waitlist_helpers import full_market
 from tests.waitlist_helpers import join_n
+
+pytestmark = pytest.mark.clock
 
 W = WaitlistEntry
 

@@ -13,11 +13,11 @@ from sqlalchemy import select
 from mortgage_connect import booking
 from mortgage_connect import capacity
 from mortgage_connect import waitlist
+from mortgage_connect.clock import utcnow
 from mortgage_connect.extensions import db
 from mortgage_connect.models import Booking
 from mortgage_connect.models import OutboxMessage
 from mortgage_connect.models import Seat
-from mortgage_connect.models import utcnow
 from mortgage_connect.models import WaitlistEntry
 from mortgage_connect.when import when
 from tests.booking_helpers import form_data
@@ -26,6 +26,8 @@ from tests.booking_helpers import make_host
 from tests.market_helpers import make_market
 from tests.waitlist_helpers import full_market
 from tests.waitlist_helpers import join_n
+
+pytestmark = pytest.mark.clock
 
 W = WaitlistEntry
 CHICAGO = ZoneInfo("America/Chicago")

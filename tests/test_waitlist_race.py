@@ -11,27 +11,32 @@ import pytest
 
 from mortgage_connect import capacity
 from mortgage_connect import waitlist
+from mortgage_connect.clock import utcnow
 from mortgage_connect.extensions import db
 from mortgage_connect.models import OutboxMessage
 from mortgage_connect.models import Seat
-from mortgage_connect.models import utcnow
 from mortgage_connect.models import WaitlistEntry
+from tests.clock import handover
 from tests.racing import run_racers
 from tests.waitlist_helpers import full_market
 from tests.waitlist_helpers import join_n
 
+pytestmark = pytest.mark.clock
+
 W = WaitlistEntry
 
 
-def _racer(database_url, barrier, results, n, action, arg):
+def _racer(database_url, clock_offset, barrier, results, n, action, arg):
     """One racer in its own process: connect, wait for the signal, then act."""
     from sqlalchemy import text
 
     from mortgage_connect import capacity
     from mortgage_connect import waitlist
     from mortgage_connect.extensions import db
+    from tests.clock import follow
     from tests.conftest import make_app
 
+    follow(clock_offset)
     app = make_app(database_url)
     with app.app_context():
         try:
@@ -71,10 +76,13 @@ def race(database_url, jobs: list[tuple[str, object]]) -> dict:
     """Run each (action, argument) in its own process, all released at once; their outcomes."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["mortgage_connect", "tests.conftest"])
+    clock_offset = handover()
     barrier = context.Barrier(len(jobs))
     results = context.Queue()
     racers = [
-        context.Process(target=_racer, args=(database_url, barrier, results, n, action, arg))
+        context.Process(
+            target=_racer, args=(database_url, clock_offset, barrier, results, n, action, arg)
+        )
         for n, (action, arg) in enumerate(jobs)
     ]
     outcomes = run_racers(racers, results)

@@ -14,13 +14,15 @@ from hypothesis import settings
 from hypothesis import strategies as st
 
 from mortgage_connect import capacity
+from mortgage_connect.clock import utcnow
 from mortgage_connect.extensions import db
-from mortgage_connect.models import utcnow
 from mortgage_connect.models import WaitlistEntry
 from tests.conftest import make_app
 from tests.market_helpers import make_market
 from tests.waitlist_helpers import full_market
 from tests.waitlist_helpers import join_n
+
+pytestmark = pytest.mark.clock
 
 W = WaitlistEntry
 JOIN = "/markets/dallas-fort-worth/waitlist"

@@ -6,6 +6,7 @@ import calendar as calendar_module
 from dataclasses import dataclass
 from datetime import date
 from datetime import datetime
+from datetime import timedelta
 from datetime import UTC
 from zoneinfo import ZoneInfo
 
@@ -24,11 +25,11 @@ from .. import capacity
 from .. import market_search
 from .. import waitlist
 from .. import when
+from ..clock import utcnow
 from ..extensions import db
 from ..extensions import limiter
 from ..forms import BookingForm
 from ..forms import ConfirmForm
-from ..models import utcnow
 from ..page_cache import shared_page
 from .markets import asked_page
 from .markets import markets_per_page
@@ -176,6 +177,7 @@ class Widget:
     pick_endpoint: str
     args: dict
     zone_notice: str | None
+    month_notice: str | None
     zones_us: list
     zones_all: tuple
 
@@ -203,25 +205,34 @@ def build_widget(
     tz = ZoneInfo(tz_name)
     now = utcnow()
     rules = booking.rules()
-    today = now.astimezone(tz).date()
-    last_day = rules.latest(now).astimezone(tz).date()
-    first_month = (today.year, today.month)
+    # The months holding bookable time in this zone: from the first moment a call may start
+    # (the minimum notice) to the horizon, which is exclusive.
+    first_day = rules.earliest(now).astimezone(tz).date()
+    last_day = (rules.latest(now) - timedelta(microseconds=1)).astimezone(tz).date()
+    first_month = (first_day.year, first_day.month)
     last_month = (last_day.year, last_day.month)
     chosen = _month()
     day = _day()
     if chosen is None and day is not None:
         chosen = (day.year, day.month)
-    explicit = chosen is not None
+    asked = chosen
     if chosen is None or not first_month <= chosen <= last_month:
         chosen = first_month
     year, month = chosen
     starts = booking.month_starts(year, month, tz, now, exclude_booking=exclude_booking)
     counts = booking.count_per_day(starts, tz)
-    if not explicit and not counts and first_month < last_month:
-        # Late in the month nothing may be left: open on the next month instead.
+    month_notice = None
+    if not counts and chosen == first_month and first_month < last_month:
+        # Nothing left this month (its last evening, or in a zone already past midnight):
+        # open on the next month rather than on an empty grid, and say so if it was asked for.
         year, month = _shift(year, month, 1)
         starts = booking.month_starts(year, month, tz, now, exclude_booking=exclude_booking)
         counts = booking.count_per_day(starts, tz)
+        if asked == chosen:
+            month_notice = (
+                f"No times are left in {calendar_module.month_name[chosen[1]]}, "
+                f"so here is {calendar_module.month_name[month]}."
+            )
     if day not in counts:
         # No day asked for, or none free on it (a zone change moves days): the first free day.
         day = min(counts) if counts else None
@@ -245,6 +256,7 @@ def build_widget(
         pick_endpoint=pick_endpoint,
         args=args,
         zone_notice=zone_notice,
+        month_notice=month_notice,
         zones_us=US_ZONES,
         zones_all=booking.time_zone_names(),
     )

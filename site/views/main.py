@@ -8,6 +8,7 @@ from flask import render_template
 from flask import url_for
 from sqlalchemy import text
 
+from ..clock import utcnow
 from ..extensions import db
 from ..page_cache import shared_page
 
@@ -46,7 +47,4 @@ def robots():
 @bp.app_context_processor
 def inject_layout_values():
     """Values every page's layout needs."""
-    from datetime import datetime
-    from datetime import UTC
-
-    return {"now_year": datetime.now(UTC).year}
+    return {"now_year": utcnow().year}

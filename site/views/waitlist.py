@@ -16,11 +16,11 @@ from flask import url_for
 
 from .. import capacity
 from .. import waitlist
+from ..clock import utcnow
 from ..errors import render_error
 from ..extensions import limiter
 from ..forms import ConfirmWaitlistForm
 from ..forms import WaitlistForm
-from ..models import utcnow
 from ..models import WaitlistEntry
 
 bp = Blueprint("waitlist", __name__)

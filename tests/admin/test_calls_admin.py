@@ -6,12 +6,12 @@ import csv
 import io
 from datetime import datetime
 from datetime import timedelta
-from datetime import UTC
 
 import pytest
 from sqlalchemy import select
 
 from mortgage_connect import booking
+from mortgage_connect.clock import utcnow
 from mortgage_connect.extensions import db
 from mortgage_connect.models import AuditLog
 from mortgage_connect.models import Booking
@@ -20,10 +20,12 @@ from mortgage_connect.views.admin.calls import in_zone
 from tests.booking_helpers import make_host
 from tests.booking_helpers import make_market
 
+pytestmark = pytest.mark.clock
+
 
 def at_noon(days: int) -> datetime:
     """Noon UTC some days from today (hosts in the helpers work around the clock)."""
-    today = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0)
+    today = utcnow().replace(hour=12, minute=0, second=0, microsecond=0)
     return today + timedelta(days=days)
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from mortgage_connect import capacity
 from mortgage_connect import waitlist
 from tests.market_helpers import make_market
 from tests.market_helpers import seat_n
+
+pytestmark = pytest.mark.clock
 
 
 def test_dashboard_charts_seat_fill_with_a_table(signed_in):

@@ -16,6 +16,8 @@ from mortgage_connect.models import Host
 from mortgage_connect.models import TimeOff
 from tests.booking_helpers import make_host
 
+pytestmark = pytest.mark.clock
+
 HOST = {
     "name": "Rae Host",
     "email": "rae@mortgageconnect.example",

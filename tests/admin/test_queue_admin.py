@@ -11,12 +11,14 @@ from sqlalchemy import select
 
 from mortgage_connect import capacity
 from mortgage_connect import waitlist
+from mortgage_connect.clock import utcnow
 from mortgage_connect.extensions import db
 from mortgage_connect.models import AuditLog
-from mortgage_connect.models import utcnow
 from mortgage_connect.models import WaitlistEntry
 from tests.market_helpers import make_market
 from tests.market_helpers import seat_n
+
+pytestmark = pytest.mark.clock
 
 
 def audit_rows(action: str) -> list[AuditLog]:

@@ -7,9 +7,12 @@ from playwright.sync_api import expect
 
 from mortgage_connect import staff
 from mortgage_connect import waitlist
+from mortgage_connect.clock import utcnow
 from tests.e2e.conftest import assert_accessible
 from tests.market_helpers import make_market
 from tests.market_helpers import seat_n
+
+pytestmark = pytest.mark.clock
 
 PASSWORD = "correct horse battery staple"
 
@@ -65,9 +68,7 @@ def test_sign_in_work_and_sign_out(page, live_server, staff_email):
 
 
 def test_calls_and_outbox_pages_are_accessible(page, live_server, staff_email):
-    from datetime import datetime
     from datetime import timedelta
-    from datetime import UTC
 
     from mortgage_connect import booking
     from tests.booking_helpers import make_host
@@ -75,7 +76,7 @@ def test_calls_and_outbox_pages_are_accessible(page, live_server, staff_email):
 
     market = make_market()
     make_host()
-    start = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0)
+    start = utcnow().replace(hour=12, minute=0, second=0, microsecond=0)
     details = booking.Details(
         name="Pat Prospect", email="pat@example.com", phone="214-555-0187",
         company="Prospect Home Loans", lead_source="shared", time_zone="America/Chicago",

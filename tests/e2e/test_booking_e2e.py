@@ -5,15 +5,23 @@ runs in the JavaScript flow, on the same pages)."""
 from __future__ import annotations
 
 import re
+from datetime import date
+from datetime import timedelta
 from urllib.parse import parse_qs
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
 
+from mortgage_connect import booking
+from mortgage_connect.clock import utcnow
+from mortgage_connect.when import day_name
 from tests.booking_helpers import make_host
 from tests.booking_helpers import make_market
 from tests.e2e.conftest import assert_accessible
+
+pytestmark = pytest.mark.clock
 
 QUOTE_REF = re.compile(r"Q-\d{4}-[0-9A-Z]{6}")
 
@@ -40,6 +48,33 @@ def start_of(href: str) -> str:
     return parse_qs(urlsplit(href).query)["start"][0]
 
 
+def a_free_day(zone: str) -> date:
+    """A day three days ahead in `zone`: past the notice, inside the horizon, all free."""
+    return (utcnow() + timedelta(days=3)).astimezone(ZoneInfo(zone)).date()
+
+
+def bookable_months(zone: str) -> tuple[str, str]:
+    """The titles of the first and the last month holding bookable time, seen in `zone`."""
+    rules, now = booking.rules(), utcnow()
+    first = rules.earliest(now).astimezone(ZoneInfo(zone))
+    last = (rules.latest(now) - timedelta(seconds=1)).astimezone(ZoneInfo(zone))
+    return f"{first:%B %Y}", f"{last:%B %Y}"
+
+
+def day_link(page, day: date):
+    """The calendar's link for a day, moving to the next month first if the day is there."""
+    link = page.get_by_role("link", name=re.compile("^" + re.escape(day_name(day)) + " — "))
+    if link.count() == 0:
+        page.get_by_role("link", name="Next month").click()
+        expect(link).to_have_count(1)
+    return link
+
+
+def choose_day(page, day: date) -> None:
+    """Choose a day in the calendar."""
+    day_link(page, day).click()
+
+
 def test_book_reschedule_cancel_with_javascript(browser, bookable):
     context = browser.new_context(timezone_id="America/Los_Angeles")
     page = context.new_page()
@@ -55,7 +90,8 @@ def test_book_reschedule_cancel_with_javascript(browser, bookable):
     assert_accessible(page)
 
     # Keyboard: focus a marked day, press Enter; its times arrive and take the focus.
-    day = page.locator("a.day-free").nth(1)
+    target = a_free_day("America/Los_Angeles")
+    day = day_link(page, target)
     name = day.evaluate("el => el.textContent")
     assert re.search(r"\w+day, \w+ \d{1,2}, \d{4} — \d+ times available", name)
     day.focus()
@@ -87,7 +123,7 @@ def test_book_reschedule_cancel_with_javascript(browser, bookable):
     page.get_by_role("link", name="Choose a new time").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Choose a new time")
     assert_accessible(page)
-    page.locator("a.day-free").nth(1).click()
+    choose_day(page, target)
     expect(page.locator("#times")).to_be_focused()
     new_slot = page.locator("a.slot").nth(5)
     new_start = start_of(new_slot.get_attribute("href"))
@@ -99,7 +135,7 @@ def test_book_reschedule_cancel_with_javascript(browser, bookable):
 
     # The first time is free again.
     page.goto(manage_url + "/reschedule")
-    page.locator("a.day-free").nth(1).click()
+    choose_day(page, target)
     expect(page.locator(f"a.slot[href*='{first_start}']")).to_have_count(1)
     expect(page.locator(f"a.slot[href*='{new_start}']")).to_have_count(0)
 
@@ -113,7 +149,7 @@ def test_book_reschedule_cancel_with_javascript(browser, bookable):
     assert_accessible(page)
 
     page.goto(bookable.url + "/book/dallas-fort-worth?tz=America/Los_Angeles")
-    page.locator("a.day-free").nth(1).click()
+    choose_day(page, target)
     expect(page.locator(f"a.slot[href*='{new_start}']")).to_have_count(1)
     assert not [e for e in errors if "Content Security Policy" in e], errors
     context.close()
@@ -126,9 +162,25 @@ def test_the_same_flow_without_javascript(nojs_page, bookable):
     page.locator("#tz").select_option("America/New_York")
     page.get_by_role("button", name="Show times").click()
     assert "tz=America%2FNew_York" in page.url or "tz=America/New_York" in page.url
-    page.get_by_role("link", name="Next month").click()
-    page.get_by_role("link", name="Previous month").click()
-    page.locator("a.day-free").nth(1).click()
+    # Month links go as far as the bookable days do, and no further.
+    first, last = bookable_months("America/New_York")
+    title = page.locator(".month-title")
+    if first == last:
+        expect(title).to_have_text(first)
+        expect(page.get_by_role("link", name="Next month")).to_have_count(0)
+    elif title.inner_text() == first:
+        page.get_by_role("link", name="Next month").click()
+        expect(title).to_have_text(last)
+        expect(page.get_by_role("link", name="Next month")).to_have_count(0)
+        page.get_by_role("link", name="Previous month").click()
+        expect(title).to_have_text(first)
+    else:  # nothing is left in the first month: the calendar opened on the next
+        expect(title).to_have_text(last)
+        page.get_by_role("link", name="Previous month").click()
+        expect(page.get_by_role("status")).to_contain_text(f"No times are left in {first[:-5]}")
+        expect(title).to_have_text(last)
+    target = a_free_day("America/New_York")
+    choose_day(page, target)
     expect(page.locator("a.day-free[aria-current='true']")).to_have_count(1)
     slot = page.locator("a.slot").first
     first_start = start_of(slot.get_attribute("href"))
@@ -139,7 +191,7 @@ def test_the_same_flow_without_javascript(nojs_page, bookable):
     expect(page.get_by_text(QUOTE_REF).first).to_be_visible()
 
     page.get_by_role("link", name="Choose a new time").click()
-    page.locator("a.day-free").nth(1).click()
+    choose_day(page, target)
     page.locator("a.slot").nth(3).click()
     page.get_by_role("button", name="Move my call").click()
     expect(page.get_by_text("Your call has moved")).to_be_visible()
@@ -149,5 +201,5 @@ def test_the_same_flow_without_javascript(nojs_page, bookable):
     expect(page.get_by_text("This call is cancelled")).to_be_visible()
 
     page.goto(bookable.url + "/book/dallas-fort-worth?tz=America/New_York")
-    page.locator("a.day-free").nth(1).click()
+    choose_day(page, target)
     expect(page.locator(f"a.slot[href*='{first_start}']")).to_have_count(1)

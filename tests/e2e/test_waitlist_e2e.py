@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
@@ -17,6 +18,8 @@ from tests.booking_helpers import make_host
 from tests.e2e.conftest import assert_accessible
 from tests.waitlist_helpers import full_market
 from tests.waitlist_helpers import join_n
+
+pytestmark = pytest.mark.clock
 
 
 def _fill(page, email="ann.lee@lender.example"):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from functools import wraps
 
 from flask import current_app
@@ -20,6 +19,7 @@ from flask_login import logout_user
 from ... import signin_throttle
 from ... import staff as staff_service
 from ...audit import Actor
+from ...clock import utcnow
 from ...extensions import login_manager
 from .blueprint import actor
 from .blueprint import bp
@@ -43,7 +43,7 @@ def signed_in_recently() -> bool:
     at = session.get(SIGNED_IN_AT)
     if not isinstance(at, int | float):
         return False
-    age = time.time() - at
+    age = utcnow().timestamp() - at
     return 0 <= age <= current_app.config["ADMIN_RECENT_SIGNIN_MINUTES"] * 60
 
 
@@ -110,7 +110,7 @@ def login():
             session.clear()
             g.pop("csrf_token", None)
             login_user(staff)
-            session[SIGNED_IN_AT] = int(time.time())
+            session[SIGNED_IN_AT] = int(utcnow().timestamp())
             return redirect(next_url, 303)
     form.password.data = ""
     return render_template("admin/login.html", form=form, error=error, next_url=next_url)
@@ -141,7 +141,7 @@ def reauth():
         if staff is not None and staff.id == current_user.id:
             signin_throttle.succeeded(current_user.email)
             staff_service.record_reauthentication(staff, actor())
-            session[SIGNED_IN_AT] = int(time.time())
+            session[SIGNED_IN_AT] = int(utcnow().timestamp())
             flash("Password confirmed. You can make your change now.", "ok")
             return redirect(next_url, 303)
         error = "That password is not right."

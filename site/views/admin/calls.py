@@ -16,7 +16,7 @@ from flask import stream_with_context
 from flask import url_for
 
 from ... import call_admin
-from ...models import utcnow
+from ...clock import utcnow
 from .blueprint import actor
 from .blueprint import bp
 
