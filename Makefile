@@ -58,10 +58,12 @@ CLOCK_INSTANTS ?= 2027-04-01T00:10:00Z 2027-06-09T12:00:00Z 2027-02-28T23:50:00Z
 # The tests marked `clock` (booking, calendar, waitlist offers and expiry, the admin's calls,
 # the browser flows), on SQLite, once per instant: TEST_CLOCK_AT pins every test's clock there.
 test-clock: $(STAMP)
-	@for at in $(CLOCK_INSTANTS); do \
+	@failed=""; for at in $(CLOCK_INSTANTS); do \
 		echo "== date-sensitive tests, clock pinned at $$at =="; \
-		TEST_DATABASE_URL= TEST_CLOCK_AT=$$at $(BIN)/pytest -m clock -q $(PYTEST_ARGS) || exit 1; \
-	done
+		TEST_DATABASE_URL= TEST_CLOCK_AT=$$at $(BIN)/pytest -m clock -q $(PYTEST_ARGS) \
+			|| failed="$$failed $$at"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "make test-clock failed at:$$failed" >&2; exit 1; fi
 
 bench: $(STAMP)
 	@if ! command -v wrk >/dev/null 2>&1; then \

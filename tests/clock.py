@@ -27,3 +27,6 @@ def follow(offset: str | None) -> None:
     """In a new process: keep the clock the handed-over distance from the real one."""
     if offset:
         time_machine.travel(time.time() + float(offset)).start()  # not travelling yet: real
+        # time-machine starts the clock ticking at its first reading, not at start(): read it
+        # now, or a worker that idles before its first request would run behind the others.
+        time.time()

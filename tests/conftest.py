@@ -56,6 +56,7 @@ def pinned_clock():
     instant = datetime.fromisoformat(TEST_CLOCK_AT)
     assert instant.tzinfo is not None, f"TEST_CLOCK_AT={TEST_CLOCK_AT} needs a UTC offset"
     with time_machine.travel(instant, tick=True) as traveller:
+        time.time()  # the clock ticks from its first reading (time-machine): from the start
         yield traveller
 
 
