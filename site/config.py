@@ -84,6 +84,9 @@ def from_environment(instance_path: str) -> dict:
         "PREFERRED_URL_SCHEME": "https" if https else "http",
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # While that storage (Redis) is unreachable, each process counts on its own rather than
+        # failing the request; Flask-Limiter checks it now and then and goes back when it answers.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         # Instances sharing one Redis for limits may keep their counters apart with a prefix.
         "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", ""),
         "RATELIMIT_HEADERS_ENABLED": True,
