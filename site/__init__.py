@@ -26,6 +26,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config.secret_key(app.instance_path)
+    app.config.setdefault(
+        "RATELIMIT_STORAGE_OPTIONS",
+        config.rate_limit_storage_options(app.config["RATELIMIT_STORAGE_URI"]),
+    )
 
     register_extensions(app)
     register_blueprints(app)

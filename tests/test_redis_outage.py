@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import shutil
+import socket
 import subprocess
 import time
 import urllib.parse
@@ -212,3 +213,30 @@ def test_gunicorn_answers_through_a_redis_outage_and_logs_it_once(
     assert health == (200, {"status": "degraded", "database": "ok", "redis": "unreachable"})
     # The warning reaches gunicorn's log (the journal, under systemd), once for the outage.
     assert log.read_text().count(FALLING_BACK) == 1, log.read_text()[-3000:]
+
+
+def test_a_silent_redis_is_given_up_on_after_a_second(database_url):
+    require_redis_package()
+    # A Redis host that is down may not refuse connections, only leave them unanswered: a
+    # socket that listens and never replies stands in for it.
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(16)
+        app = make_app(
+            database_url, RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{silent.getsockname()[1]}/0"
+        )
+        with app.app_context():
+            full_market(cap=1)
+            client = app.test_client()
+            started = time.monotonic()
+            assert _join(client, 0) == 303
+            joined = time.monotonic()
+            health = client.get("/healthz")
+            checked = time.monotonic()
+            db.session.remove()
+            db.engine.dispose()
+    assert (health.status_code, health.json["redis"]) == (200, "unreachable")
+    # A one-second timeout for the count, and perhaps one for the limiter's look at whether it
+    # is back; redis-py's own default waits 5 s each (older versions, forever).
+    assert joined - started < 4.5
+    assert checked - joined < 2.5
