@@ -71,7 +71,7 @@ def attempt(email: str) -> int:
         except RateLimitExceeded:
             refused_until.append(limiter.current_limit.reset_at)
     # The account's counts, as the limiter just kept them: succeeded() clears these.
-    g.signin_account_limits = limiter.current_limits
+    g.signin_account_limits = list(limiter.current_limits)
     if not refused_until:
         return 0
     return max(1, int(max(refused_until) - time.time()))
