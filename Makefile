@@ -21,6 +21,8 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Links in pages, mail and calendar files point where make run serves, unless SITE_URL is set.
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: $(STAMP)
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo

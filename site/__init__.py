@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from flask import Flask
+from flask.logging import default_handler
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config
@@ -25,6 +26,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config.secret_key(app.instance_path)
+    app.config.setdefault(
+        "RATELIMIT_STORAGE_OPTIONS",
+        config.rate_limit_storage_options(app.config["RATELIMIT_STORAGE_URI"]),
+    )
 
     register_extensions(app)
     register_blueprints(app)
@@ -65,6 +70,10 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     htmx.init_app(app)
     limiter.init_app(app)
+    # Flask-Limiter's logger has no handler of its own: without one its warning that the storage
+    # is unreachable (logged once, as it starts counting in each process) would go nowhere.
+    if default_handler not in limiter.logger.handlers:
+        limiter.logger.addHandler(default_handler)
     # Not on every page: Flask-Login's processor reads the session on each render, which would
     # keep public pages out of the page cache. The admin blueprint offers current_user itself.
     login_manager.init_app(app, add_context_processor=False)

@@ -59,6 +59,15 @@ def secret_key(instance_path: str) -> str:
     return key
 
 
+def rate_limit_storage_options(storage_uri: str) -> dict:
+    """Client options for the rate-limit storage: Redis gets a second to answer, no more."""
+    if not storage_uri.startswith("redis"):
+        return {}
+    # Redis answers in a millisecond. A host that is down may not even refuse the connection:
+    # without a timeout each limited request would wait on it instead of falling back at once.
+    return {"socket_connect_timeout": 1, "socket_timeout": 1}
+
+
 def from_environment(instance_path: str) -> dict:
     """All settings, each with its default, as a mapping for app.config."""
     site_url = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -84,6 +93,9 @@ def from_environment(instance_path: str) -> dict:
         "PREFERRED_URL_SCHEME": "https" if https else "http",
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # While that storage (Redis) is unreachable, each process counts on its own rather than
+        # failing the request; Flask-Limiter checks it now and then and goes back when it answers.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         # Instances sharing one Redis for limits may keep their counters apart with a prefix.
         "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", ""),
         "RATELIMIT_HEADERS_ENABLED": True,

@@ -249,7 +249,10 @@ class Gunicorn:
     workers' clock is pinned alike, so all agree on "now".
     """
 
-    def __init__(self, database_url: str, workers: int = 4, env: dict | None = None):
+    def __init__(
+        self, database_url: str, workers: int = 4, env: dict | None = None, log: Path | None = None
+    ):
+        self.log = log  # where gunicorn's and the app's output goes; the test's own by default
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {
@@ -270,7 +273,13 @@ class Gunicorn:
         self.process: subprocess.Popen | None = None
 
     def __enter__(self):
-        self.process = subprocess.Popen(self.args, cwd=ROOT, env=self.env)
+        if self.log:
+            with open(self.log, "ab") as output:  # the child keeps its own copy
+                self.process = subprocess.Popen(
+                    self.args, cwd=ROOT, env=self.env, stdout=output, stderr=subprocess.STDOUT
+                )
+        else:
+            self.process = subprocess.Popen(self.args, cwd=ROOT, env=self.env)
         try:
             wait_until_up(self.url + "/healthz")
         except Exception:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from importlib.util import find_spec
+
 import pytest
 from flask import abort
 
 from mortgage_connect import config
 from mortgage_connect.security import CONTENT_SECURITY_POLICY
+from tests.conftest import free_port
 from tests.conftest import make_app
+from tests.conftest import require
 
 
 def test_database_url_defaults_to_sqlite_in_instance(monkeypatch, tmp_path):
@@ -48,6 +52,30 @@ def test_healthz_unavailable_when_database_unreachable(tmp_path):
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.json["database"] == "unreachable"
+
+
+def test_healthz_says_degraded_not_down_when_redis_is_unreachable(database_url):
+    require(find_spec("redis") is not None, "the redis package is not installed")
+    # Nobody listens on a free port: the connection is refused, as with a stopped Redis.
+    app = make_app(database_url, RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{free_port()}/0")
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "degraded", "database": "ok", "redis": "unreachable"}
+
+
+def test_healthz_reports_redis_with_the_database_down(tmp_path):
+    require(find_spec("redis") is not None, "the redis package is not installed")
+    missing = tmp_path / "no-such-dir" / "db.sqlite"
+    app = make_app(
+        f"sqlite:///{missing}", RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{free_port()}/0"
+    )
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.json == {
+        "status": "unavailable",
+        "database": "unreachable",
+        "redis": "unreachable",
+    }
 
 
 def test_security_headers_on_every_response(client):

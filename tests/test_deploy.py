@@ -8,8 +8,11 @@ import os
 import re
 import runpy
 import shlex
+import shutil
+import signal
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 import click
@@ -17,7 +20,10 @@ import pytest
 from flask.cli import FlaskGroup
 from flask.cli import ScriptInfo
 
+from tests.conftest import free_port
+from tests.conftest import require
 from tests.conftest import ROOT
+from tests.conftest import wait_until_up
 
 SETTINGS = ROOT / "gunicorn.conf.py"
 # Read by gunicorn.conf.py; cleared so the machine's own values don't leak into a test.
@@ -221,3 +227,42 @@ def test_the_readme_documents_exactly_the_settings_that_are_read():
     assert len(documented) > 20, "the README's settings tables were not found"
     assert documented - _names_read() == set(), "documented but never read"
     assert _names_read() - documented == set(), "read but not documented"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("site_url", [None, "https://www.mortgageconnect.example"])
+def test_make_run_links_to_where_it_serves_unless_site_url_is_set(tmp_path, site_url):
+    require(shutil.which("make") is not None, "make is not installed")
+    port = free_port()
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in ("SITE_URL", "HOST", "PORT", *GUNICORN_ENV)
+    }
+    env.update(
+        PORT=str(port),
+        WEB_CONCURRENCY="1",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'run.db'}",
+        SECRET_KEY="test-secret-key",
+        **({"SITE_URL": site_url} if site_url else {}),
+    )
+    base = f"http://127.0.0.1:{port}"
+    # -o: the installed virtualenv is taken as it is, never rebuilt by the test.
+    server = subprocess.Popen(
+        ["make", "-o", ".venv/.installed", "run"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # make, its shell and gunicorn stop together below
+    )
+    try:
+        wait_until_up(base + "/healthz", timeout=90)
+        with urllib.request.urlopen(base + "/markets/dallas-fort-worth", timeout=10) as response:
+            page = response.read().decode()
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    printed = re.search(r"Printed from (\S+)/markets/dallas-fort-worth\.", page)
+    assert printed, "the price sheet says where it was printed from"
+    assert printed.group(1) == (site_url or base)

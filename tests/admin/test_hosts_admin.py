@@ -188,3 +188,22 @@ def test_private_calendar_feed_with_a_rotating_token(signed_in, app):
     assert signed_in.get("/calendar/hosts/not-a-token.ics").status_code == 404
     assert actions().count("host.feed_token.rotate") == 2
     assert signed_in.post("/admin/hosts/999/feed").status_code == 404
+
+
+def test_the_feed_url_is_built_on_site_url_not_the_host_header(client, staff_member, app):
+    import re
+
+    from tests.admin.conftest import sign_in
+
+    app.config["SITE_URL"] = "https://calls.mortgageconnect.example"
+    host = make_host()
+    # Staff reached the app under another name (a proxy that passes its own, or a forged Host
+    # header): the private URL must still be on the site's address, never on that name.
+    other = "http://internal-proxy.example:8080"
+    assert sign_in(client, *staff_member, base_url=other).status_code == 303
+    page = client.post(f"/admin/hosts/{host.id}/feed", base_url=other, follow_redirects=True)
+    body = page.get_data(as_text=True)
+    url = re.search(r"(\S+)/calendar/hosts/[A-Za-z0-9_-]{43}\.ics", body)
+    assert url, "the new feed URL is shown once"
+    assert url.group(1) == "https://calls.mortgageconnect.example"
+    assert "internal-proxy.example" not in body

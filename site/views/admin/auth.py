@@ -67,7 +67,7 @@ def recent_signin_required(view):
 
 def _throttled(email: str):
     """None when this attempt may go ahead, else the refusal page (429 with Retry-After)."""
-    wait = signin_throttle.attempt(email, request.remote_addr)
+    wait = signin_throttle.attempt(email)
     if not wait:
         return None
     minutes = max(1, round(wait / 60))
@@ -103,7 +103,7 @@ def login():
             # The same words whether the email is unknown or the password wrong.
             error = NO_MATCH
         else:
-            signin_throttle.succeeded(email)
+            signin_throttle.succeeded()
             staff_service.rehash_if_needed(staff, form.password.data)
             staff_service.start_session(staff, Actor.staff(staff, request.remote_addr))
             # A new session: nothing from before sign-in survives, the CSRF token included.
@@ -139,7 +139,7 @@ def reauth():
             return _too_many("admin/reauth.html", form, next_url, *refused)
         staff = staff_service.authenticate(current_user.email, form.password.data)
         if staff is not None and staff.id == current_user.id:
-            signin_throttle.succeeded(current_user.email)
+            signin_throttle.succeeded()
             staff_service.record_reauthentication(staff, actor())
             session[SIGNED_IN_AT] = int(utcnow().timestamp())
             flash("Password confirmed. You can make your change now.", "ok")

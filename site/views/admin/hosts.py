@@ -18,6 +18,7 @@ from flask import url_for
 
 from ... import host_admin
 from ... import host_feed
+from ...booking_mail import external_url
 from .blueprint import actor
 from .blueprint import bp
 from .forms import BlackoutForm
@@ -194,7 +195,7 @@ def host_feed_rotate(host_id: int):
         token = host_feed.rotate(actor(), host_id)
     except LookupError:
         abort(404)
-    url = url_for("feeds.host_calls", token=token, _external=True)
+    url = external_url("feeds.host_calls", token=token)
     flash(f"New calendar feed URL (copy it now; it is shown only once): {url}", "ok")
     return redirect(url_for("admin.host_detail", host_id=host_id) + "#feed", 303)
 
