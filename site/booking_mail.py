@@ -87,16 +87,18 @@ def _send(booking: Booking, token: str, kind: str, subject: str, method: str) ->
     }
     ics = render_ics(invite_for(booking, token), method=method)
     notify.queue_mail(
-        f"{booking.name} <{booking.email}>",
+        booking.email,
         subject,
         render_template("email/booking.txt", **context),
         render_template("email/booking.html", **context),
         [notify.calendar_attachment(ics, method)],
+        to_name=booking.name,
     )
     notify.queue_mail(
-        f"{booking.host.name} <{booking.host.email}>",
+        booking.host.email,
         f"[{kind}] {booking.name}, {booking.market.name}",
         render_template("email/host_note.txt", **context),
+        to_name=booking.host.name,
     )
 
 

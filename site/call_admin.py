@@ -198,6 +198,7 @@ def resend(actor: audit.Actor, message_id: int) -> OutboxMessage:
             original.text_body,
             original.html_body,
             original.attachments or [],
+            to_name=original.recipient_name,
         )
         session.flush()
         audit.record(

@@ -312,9 +312,11 @@ class BlackoutDay(db.Model):
 class OutboxMessage(db.Model):
     """An email waiting to be delivered (or delivered, or given up on).
 
-    `attachments` is a list of {"filename", "content_type", "method", "content"} with the
-    content as text (an .ics invite). `not_before` is both the retry back-off and the lease
-    a sender takes while it delivers, so two senders never send the same message.
+    `recipient` is one bare address, the envelope recipient; `recipient_name` the display
+    name, kept apart so a name can never add or replace an address. `attachments` is a list
+    of {"filename", "content_type", "method", "content"} with the content as text (an .ics
+    invite). `not_before` is both the retry back-off and the lease a sender takes while it
+    delivers, so two senders never send the same message.
     """
 
     __tablename__ = "outbox_messages"
@@ -329,6 +331,7 @@ class OutboxMessage(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recipient: Mapped[str] = mapped_column(String(254))
+    recipient_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
     subject: Mapped[str] = mapped_column(String(300))
     text_body: Mapped[str] = mapped_column(Text)
     html_body: Mapped[str | None] = mapped_column(Text)

@@ -6,8 +6,6 @@ when the change that caused it was committed.
 
 from __future__ import annotations
 
-from email.utils import formataddr
-
 from flask import current_app
 from flask import render_template
 
@@ -37,10 +35,11 @@ def _queue(entry: WaitlistEntry, kind: str, subject: str, **context) -> None:
         **context,
     }
     notify.queue_mail(
-        formataddr((entry.name, entry.email)),
+        entry.email,
         subject,
         render_template("email/waitlist.txt", **context),
         render_template("email/waitlist.html", **context),
+        to_name=entry.name,
     )
 
 
