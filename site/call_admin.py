@@ -165,7 +165,7 @@ def cancel(actor: audit.Actor, booking_id: int) -> Booking:
     call = get_call(booking_id)
     if call is None:
         raise LookupError(booking_id)
-    token = booking_service.manage_token(call.form_token)
+    token = booking_service.manage_token(call)
     with acting_as(actor):
         try:
             return booking_service.cancel(token)

@@ -366,8 +366,11 @@ class Booking(db.Model):
     """A twenty-minute call booked by a prospect with one host.
 
     One host can't have two confirmed calls starting at the same moment: a partial unique
-    index settles racing bookings in the database. `form_token` makes a resubmitted form
-    return the first booking; the manage link's token is kept only as a SHA-256 hash.
+    index settles racing bookings in the database. `form_token_hash` (a SHA-256 of the form's
+    one-time token with the market, start and email) makes a resubmitted form return the first
+    booking, and a racing twin fail on the unique constraint. The manage link is `link_id`
+    signed under the secret key (secret_links.py), never stored; `manage_token_hash` finds
+    bookings by links sent before that scheme, and is empty for newer ones.
     """
 
     __tablename__ = "bookings"
@@ -405,8 +408,9 @@ class Booking(db.Model):
     notes: Mapped[str] = mapped_column(Text, default="")
     consent: Mapped[bool] = mapped_column(Boolean, default=False)
     visitor_time_zone: Mapped[str] = mapped_column(String(64))
-    form_token: Mapped[str] = mapped_column(String(64), unique=True)
-    manage_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    form_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    link_id: Mapped[str] = mapped_column(String(32), unique=True)
+    manage_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     ics_uid: Mapped[str] = mapped_column(String(200), unique=True)
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -3,16 +3,28 @@ SQLite and PostgreSQL (a scratch database of the test's own, migrated step by st
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import os
 import uuid
+from contextlib import contextmanager
 
 import pytest
+from flask_migrate import downgrade
 from flask_migrate import upgrade
 from sqlalchemy import create_engine
 from sqlalchemy import make_url
 from sqlalchemy import text
 
+from mortgage_connect import booking
+from mortgage_connect import secret_links
 from mortgage_connect.extensions import db
+from mortgage_connect.models import Booking
+from mortgage_connect.models import OutboxMessage
+from tests.booking_helpers import free_times
+from tests.booking_helpers import make_host
+from tests.booking_helpers import make_market
 from tests.conftest import _sqlalchemy_url
 from tests.conftest import make_app
 from tests.conftest import ROOT
@@ -38,12 +50,30 @@ def scratch_url(tmp_path):
         engine.dispose()
 
 
-def migrate(url: str, revision: str = "head") -> None:
-    """Upgrade the database to a revision, as `flask db upgrade` does."""
+def migrate(url: str, revision: str = "head", *, down: bool = False) -> None:
+    """Upgrade (or downgrade) the database to a revision, as `flask db upgrade` does."""
     app = make_app(url)
     with app.app_context():
-        upgrade(directory=str(ROOT / "migrations"), revision=revision)
+        (downgrade if down else upgrade)(directory=str(ROOT / "migrations"), revision=revision)
         db.engine.dispose()
+
+
+@contextmanager
+def site(url: str):
+    """The app on that database, its context pushed."""
+    app = make_app(url)
+    with app.app_context():
+        try:
+            yield app
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
+def legacy_token(secret: str, kind: bytes, value: str) -> str:
+    """A private link's token as the code before signed link ids made it."""
+    digest = hmac.new(secret.encode(), kind + value.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
 def run_sql(url: str, sql: str, **params) -> list:
@@ -91,3 +121,48 @@ def test_outbox_recipients_are_split_into_address_and_name(scratch_url):
         5: ("Zoë Æroø", "zoe@lender.example"),
         6: ("", "ops@example.com"),
     }
+
+
+def test_bookings_made_before_keep_their_links_and_their_resubmits(scratch_url):
+    """A booking from before: its manage link (an HMAC of the form token, found by hash) still
+    opens it, the same form for the same call still finds it, and nothing else does."""
+    migrate(scratch_url)
+    form_token = uuid.uuid4().hex
+    with site(scratch_url):
+        market = make_market()
+        make_host()
+        start = free_times()[0]
+        details = booking.Details(
+            name="Pat Prospect", email="Pat@Example.com", phone="214-555-0187", company="C",
+            lead_source="none", time_zone="America/Chicago", consent=True,
+        )  # fmt: skip
+        made, _, _ = booking.book(market.id, start, details, form_token)
+        booking_id, market_id = made.id, market.id
+    old_link = legacy_token("test-secret-key", b"booking-manage:", form_token)
+    migrate(scratch_url, "6d2f0c8e41a7", down=True)
+    run_sql(
+        scratch_url,
+        "UPDATE bookings SET form_token = :token, manage_token_hash = :hashed WHERE id = :id",
+        token=form_token,
+        hashed=hashlib.sha256(old_link.encode()).hexdigest(),
+        id=booking_id,
+    )
+
+    migrate(scratch_url)
+
+    columns = run_sql(scratch_url, "SELECT * FROM bookings")[0]._asdict()
+    assert "form_token" not in columns and form_token not in map(str, columns.values())
+    with site(scratch_url):
+        found = booking.find_booking(old_link)
+        assert found is not None and found.id == booking_id
+        again, token, created = booking.book(market_id, start, details, form_token)
+        assert (again.id, created) == (booking_id, False)
+        assert secret_links.link_id(secret_links.BOOKING, token) == found.link_id
+        other = details.__class__(**{**details.__dict__, "email": "eve@evil.example"})
+        with pytest.raises(booking.SlotTaken):
+            booking.book(market_id, start, other, form_token)
+        # The old link still cancels; the mail it sends carries the new kind of link.
+        booking.cancel(old_link)
+        last = db.session.query(OutboxMessage).order_by(OutboxMessage.id.desc()).all()[1]
+        assert f"/book/manage/{token}" in last.text_body
+        assert db.session.get(Booking, booking_id).status == "cancelled"
