@@ -436,8 +436,9 @@ class Booking(db.Model):
 class WaitlistEntry(db.Model):
     """A person waiting for a seat in a full market, in order of joining (the id).
 
-    The status link's token is never stored: only its SHA-256 hash, to find the entry, and
-    the random seed it is derived from under SECRET_KEY, so an offer email can carry it.
+    The status link (also the offer's link) is `link_id` signed under the secret key
+    (secret_links.py), never stored, so an offer emailed later can carry it; `token_hash`
+    finds entries by links sent before that scheme, and is empty for newer ones.
     """
 
     WAITING = "waiting"
@@ -482,8 +483,8 @@ class WaitlistEntry(db.Model):
     company: Mapped[str] = mapped_column(String(160))
     nmls_id: Mapped[str | None] = mapped_column(String(12))
     status: Mapped[str] = mapped_column(String(10), default=WAITING)
-    token_seed: Mapped[str] = mapped_column(String(64))
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    link_id: Mapped[str] = mapped_column(String(32), unique=True)
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     offer_seat_id: Mapped[int | None] = mapped_column(ForeignKey("seats.id"))
     # The call booked through the offer (status booked).

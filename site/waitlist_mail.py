@@ -10,14 +10,14 @@ from flask import current_app
 from flask import render_template
 
 from . import notify
-from . import waitlist_links
+from . import secret_links
 from .booking_mail import external_url
 from .models import WaitlistEntry
 
 
 def links(entry: WaitlistEntry) -> dict:
     """The private links for an entry, absolute on SITE_URL."""
-    token = waitlist_links.status_token(entry.token_seed)
+    token = secret_links.token(secret_links.WAITLIST, entry.link_id)
     return {
         "status_url": external_url("waitlist.status", token=token),
         "decline_url": external_url("waitlist.decline", token=token),

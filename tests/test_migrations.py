@@ -18,7 +18,9 @@ from sqlalchemy import make_url
 from sqlalchemy import text
 
 from mortgage_connect import booking
+from mortgage_connect import capacity
 from mortgage_connect import secret_links
+from mortgage_connect import waitlist
 from mortgage_connect.extensions import db
 from mortgage_connect.models import Booking
 from mortgage_connect.models import OutboxMessage
@@ -29,6 +31,8 @@ from tests.conftest import _sqlalchemy_url
 from tests.conftest import make_app
 from tests.conftest import ROOT
 from tests.conftest import TEST_DATABASE_URL
+from tests.waitlist_helpers import full_market
+from tests.waitlist_helpers import join_n
 
 
 @pytest.fixture
@@ -166,3 +170,36 @@ def test_bookings_made_before_keep_their_links_and_their_resubmits(scratch_url):
         last = db.session.query(OutboxMessage).order_by(OutboxMessage.id.desc()).all()[1]
         assert f"/book/manage/{token}" in last.text_body
         assert db.session.get(Booking, booking_id).status == "cancelled"
+
+
+def test_waitlist_places_from_before_keep_their_links(scratch_url):
+    """A place from before: its status link (an HMAC of a seed, found by hash) still opens it
+    and still books through an offer; the offer email carries the new kind of link."""
+    migrate(scratch_url)
+    with site(scratch_url):
+        market, seats = full_market(cap=1)
+        joined = join_n(market.id, 1)[0]
+        entry_id, seat_id, market_id = joined.entry.id, seats[0].id, market.id
+    seed = "a-seed-from-before-the-migration"
+    old_link = legacy_token("test-secret-key", b"waitlist-status:", seed)
+    migrate(scratch_url, "3c8e5a1f9b62", down=True)
+    run_sql(
+        scratch_url,
+        "UPDATE waitlist_entries SET token_seed = :seed, token_hash = :hashed WHERE id = :id",
+        seed=seed,
+        hashed=hashlib.sha256(old_link.encode()).hexdigest(),
+        id=entry_id,
+    )
+
+    migrate(scratch_url)
+
+    columns = run_sql(scratch_url, "SELECT * FROM waitlist_entries")[0]._asdict()
+    assert "token_seed" not in columns and columns["link_id"]
+    with site(scratch_url):
+        assert waitlist.find(old_link).id == entry_id
+        capacity.release_seat(seat_id)  # a seat opens: the offer goes out by email
+        offer = db.session.query(OutboxMessage).order_by(OutboxMessage.id.desc()).first()
+        new_link = waitlist.status_token(waitlist.find(old_link))
+        assert new_link != old_link and f"offer={new_link}" in offer.text_body
+        assert waitlist.check_offer(old_link, market_id).id == entry_id
+        assert waitlist.check_offer(new_link, market_id).id == entry_id

@@ -39,7 +39,7 @@ def h1(response) -> str:
 
 
 def token_of(location: str) -> str:
-    return re.search(r"/waitlist/([A-Za-z0-9_-]+)", location).group(1)
+    return re.search(r"/waitlist/([A-Za-z0-9_.-]+)", location).group(1)
 
 
 @pytest.fixture
