@@ -8,6 +8,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config
+from . import secret_links
 from .extensions import csrf
 from .extensions import db
 from .extensions import htmx
@@ -25,6 +26,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config.secret_key(app.instance_path)
+    # Flask verifies sessions with SECRET_KEY_FALLBACKS, but Flask-WTF signs and checks CSRF
+    # tokens with one key; itsdangerous takes a list (the last signs, any verifies), so a form
+    # opened before a key rotation can still be sent after it.
+    app.config.setdefault("WTF_CSRF_SECRET_KEY", secret_links.signing_keys(app.config))
 
     register_extensions(app)
     register_blueprints(app)
