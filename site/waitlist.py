@@ -55,11 +55,16 @@ class InvalidDetails(WaitlistError, ValueError):
 
 @dataclass(frozen=True)
 class Joined:
-    """The entry a join found or made, its status-link token, and whether it is new."""
+    """The entry a join found or made, its status-link token, and whether it is new.
+
+    `seats_open` is set for an address already in line when the market has open seats: a new
+    address would have been told so (NotFull), and the answer must not differ.
+    """
 
     entry: WaitlistEntry
     token: str
     created: bool
+    seats_open: bool = False
 
 
 def normalise_email(email: str) -> str:
@@ -110,19 +115,21 @@ def join(
 ) -> Joined:
     """Put someone at the back of a full market's queue; an email already there keeps its place.
 
-    The market row is locked, so racing joins line up one after another and the ids give
-    the order of joining without gaps or repeats.
+    Either way the private link goes only by email (joined, or the link again), so whoever
+    asks learns nothing about who is waiting. The market row is locked, so racing joins line
+    up one after another and the ids give the order of joining without gaps or repeats.
     """
     now = now or utcnow()
     values = _details(name, email, phone, company, nmls_id)
     with write_transaction() as session:
         market = capacity.lock_market(session, market_id)
         existing = _active_by_email(session, market.id, values["email"])
+        seats_open = capacity.open_now(session, market, now) > 0
         if existing is not None:
             # The place is kept; its link goes again to the address, never to the page.
             waitlist_mail.queue_link_again(existing, _place_in(session, existing))
-            return Joined(existing, status_token(existing), False)
-        if capacity.open_now(session, market, now) > 0:
+            return Joined(existing, status_token(existing), False, seats_open)
+        if seats_open:
             raise NotFull(f"{market.name} has an open seat, so there is no need to wait.")
         entry = WaitlistEntry(
             market_id=market.id,
