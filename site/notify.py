@@ -15,7 +15,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from datetime import timedelta
-from email.errors import HeaderParseError
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -53,21 +52,29 @@ def one_line(text: str | None) -> str:
     return " ".join(cleaned.split())
 
 
+# Never part of an address we send to: they separate, quote or comment in address headers.
+NOT_IN_ADDRESS = frozenset('<>()[]@,;:\\"')
+
+
 def address(email: str, name: str = "") -> Address:
     """One mailbox from a bare address and a display name, or ValueError.
 
-    The address must be a single addr-spec (no display name, list or comments); the name may
-    be any text: `Address` quotes or RFC 2047-encodes it, so commas, quotes, angle brackets
-    and non-ASCII stay inside the name, and line breaks are flattened first (a header with
-    one would be refused when the message is built).
+    The address must be one plain addr-spec, local@domain: no display name, list, comment,
+    quoting, space or control character. The local part may be non-ASCII (sent only to
+    servers that speak SMTPUTF8). The name may be any text: `Address` quotes or RFC
+    2047-encodes it, so commas, quotes, angle brackets and non-ASCII stay inside the name, and
+    line breaks are flattened first (a header with one can't be built).
     """
-    try:
-        mailbox = Address(display_name=one_line(name), addr_spec=(email or "").strip())
-    except (ValueError, IndexError, HeaderParseError) as error:  # what email's parser raises
-        raise ValueError(f"not a single email address: {email!r}") from error
-    if not mailbox.username or not mailbox.domain:
+    local, _, domain = (email or "").strip().rpartition("@")
+    if not (local and _plain(local) and all(domain.split(".")) and _plain(domain)):
         raise ValueError(f"not a single email address: {email!r}")
-    return mailbox
+    return Address(display_name=one_line(name), username=local, domain=domain)
+
+
+def _plain(part: str) -> bool:
+    return not any(
+        c in NOT_IN_ADDRESS or c.isspace() or unicodedata.category(c) == "Cc" for c in part
+    )
 
 
 def queue_mail(

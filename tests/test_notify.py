@@ -352,3 +352,21 @@ def test_a_waitlist_join_mails_exactly_the_typed_address(app, smtp_server, name)
     assert (report.sent, report.failed) == (1, 0), queued()[0].last_error
     (joined,), (envelope,) = smtp_server.received, smtp_server.envelopes
     assert_only_to(joined, envelope, name, "ann.lee@lender.example")
+
+
+def test_a_non_ascii_address_is_mailed_whole_to_a_server_that_speaks_smtputf8(app):
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port(), enable_SMTPUTF8=True)
+    controller.start()
+    try:
+        make_market()
+        make_host()
+        form = form_data(free_times()[0], uuid.uuid4().hex, name="Zoë", email="zoë@exämple.com")
+        response = app.test_client().post("/book/dallas-fort-worth/details", data=form)
+        assert response.status_code == 303  # the booking is made and its mail queued
+        report = notify.deliver_queued(mail_config(app, controller.port))
+    finally:
+        controller.stop()
+    assert (report.sent, report.failed) == (2, 0)
+    assert inbox.envelopes[0].rcpt_tos == ["zoë@exämple.com"]
+    assert "Zoë <zoë@exämple.com>" in inbox.envelopes[0].original_content.decode()
