@@ -147,8 +147,7 @@ def join(
 
 
 def status_token(entry: WaitlistEntry) -> str:
-    """The token of an entry's private status link (and offer link), signed with the current
-    key."""
+    """The token of an entry's status (and offer) link, signed with the current key."""
     return secret_links.token(secret_links.WAITLIST, entry.link_id)
 
 
