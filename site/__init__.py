@@ -9,6 +9,7 @@ from flask.logging import default_handler
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config
+from . import secret_links
 from .extensions import csrf
 from .extensions import db
 from .extensions import htmx
@@ -30,6 +31,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         "RATELIMIT_STORAGE_OPTIONS",
         config.rate_limit_storage_options(app.config["RATELIMIT_STORAGE_URI"]),
     )
+    # Flask verifies sessions with SECRET_KEY_FALLBACKS, but Flask-WTF signs and checks CSRF
+    # tokens with one key; itsdangerous takes a list (the last signs, any verifies), so a form
+    # opened before a key rotation can still be sent after it.
+    app.config.setdefault("WTF_CSRF_SECRET_KEY", secret_links.signing_keys(app.config))
 
     register_extensions(app)
     register_blueprints(app)

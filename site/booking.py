@@ -6,11 +6,8 @@ tested without a database; the query wrappers below it load that data in one go.
 
 from __future__ import annotations
 
-import base64
 import bisect
 import hashlib
-import hmac
-import re
 import uuid
 from collections.abc import Iterable
 from collections.abc import Mapping
@@ -35,6 +32,7 @@ from sqlalchemy.orm import selectinload
 
 from . import booking_mail
 from . import capacity
+from . import secret_links
 from . import waitlist
 from .clock import utcnow
 from .database import write_transaction
@@ -531,32 +529,37 @@ class Details:
     notes: str = ""
 
 
-MANAGE_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{43}$")
+def manage_token(booking: Booking) -> str:
+    """The token of a booking's private manage link, signed with the current key."""
+    return secret_links.token(secret_links.BOOKING, booking.link_id)
 
 
-def manage_token(form_token: str) -> str:
-    """The private manage-link token for the booking made from a form.
+def form_token_hash(form_token: str, market_id: int, start: datetime, email: str) -> str:
+    """What is stored to know a resubmitted form: its one-time token bound to what it booked.
 
-    An HMAC of the form's one-time token under SECRET_KEY: unguessable without both, and
-    the same for a resubmitted form, so a retry can be sent to the booking it already made
-    (only its SHA-256 hash is stored).
+    The token alone is in the form's page, so it must not be a key to the booking: only the
+    same token with the same market, start and email (case aside) finds it again. Migration
+    3c8e5a1f9b62 computes this for the bookings made before; the two must stay the same.
     """
-    key = current_app.config["SECRET_KEY"].encode()
-    digest = hmac.new(key, b"booking-manage:" + form_token.encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+    moment = start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    parts = ("booking-form", form_token, str(market_id), moment, email.strip().lower())
+    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
 
 
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+def _manage_condition(token: str):
+    return secret_links.lookup(
+        secret_links.BOOKING, token, Booking.link_id, Booking.manage_token_hash
+    )
 
 
 def find_booking(token: str) -> Booking | None:
     """The booking a manage-link token opens, or None."""
-    if not token or not MANAGE_TOKEN_RE.match(token):
+    condition = _manage_condition(token)
+    if condition is None:
         return None
     return db.session.scalars(
         select(Booking)
-        .where(Booking.manage_token_hash == _token_hash(token))
+        .where(condition)
         .options(selectinload(Booking.host), selectinload(Booking.market))
     ).one_or_none()
 
@@ -646,14 +649,15 @@ def book(
     offer_token: str | None = None,
 ) -> tuple[Booking, str, bool]:
     """Book a call; returns (booking, manage token, created). A resubmitted form returns the
-    booking it made the first time, with created False.
+    booking it made the first time, with created False, when the market, start and email are
+    the same too; with any of them changed it is a new booking request like any other.
 
     With `offer_token` (a waitlist offer's link) the call is booked in a full market: the
     offer is checked under the market lock and accepted with the booking, or
     waitlist.UnknownLink / waitlist.EntryGone is raised.
     """
     now = now or utcnow()
-    token = manage_token(form_token)
+    form_hash = form_token_hash(form_token, market_id, start, details.email)
     # Every host's calendar is read before the write transaction, so writers wait on each
     # other only for the short part: the candidates are locked and checked again inside.
     try:
@@ -662,9 +666,9 @@ def book(
     except BookingError:
         planned = None  # settled under the lock (a resubmitted form finds its booking there)
     with write_transaction() as session:
-        existing = _by_form_token(session, form_token)
+        existing = _by_form_hash(session, form_hash)
         if existing is not None:
-            return existing, token, False
+            return existing, manage_token(existing), False
         market = session.get(Market, market_id)
         if market is None:
             raise BookingError("That market does not exist.")
@@ -673,9 +677,9 @@ def book(
             try:
                 offer = waitlist.accept_offer_in(session, offer_token, market.id, now)
             except waitlist.EntryGone:
-                existing = _by_form_token(session, form_token)  # a twin won the market lock
+                existing = _by_form_hash(session, form_hash)  # a twin won the market lock
                 if existing is not None:
-                    return existing, token, False
+                    return existing, manage_token(existing), False
                 raise
         else:
             availability = capacity.availability_by_id(market.id, now)
@@ -685,9 +689,9 @@ def book(
                 )
         _check_window(start, now, rules())
         host_id = _choose_host(session, start, now, None, None, planned)
-        existing = _by_form_token(session, form_token)  # a twin request may have won the locks
+        existing = _by_form_hash(session, form_hash)  # a twin request may have won the locks
         if existing is not None:
-            return existing, token, False
+            return existing, manage_token(existing), False
         booking = Booking(
             market_id=market.id,
             host_id=host_id,
@@ -703,8 +707,8 @@ def book(
             notes=details.notes,
             consent=details.consent,
             visitor_time_zone=details.time_zone,
-            form_token=form_token,
-            manage_token_hash=_token_hash(token),
+            form_token_hash=form_hash,
+            link_id=secret_links.new_link_id(),
             ics_uid=f"call-{uuid.uuid4().hex}@{_uid_domain()}",
             sequence=0,
             created_at=now,
@@ -714,9 +718,9 @@ def book(
             with session.begin_nested():
                 session.add(booking)
         except IntegrityError:
-            existing = _by_form_token(session, form_token)
+            existing = _by_form_hash(session, form_hash)
             if existing is not None:
-                return existing, token, False
+                return existing, manage_token(existing), False
             raise SlotTaken("That time was just taken. Please choose another time.") from None
         try:
             booking.quote = capacity.add_quote(session, market.id, now=now)
@@ -725,24 +729,25 @@ def book(
         session.flush()
         if offer is not None:
             waitlist.offer_booked_in(session, offer, booking)
-        booking_mail.queue_confirmation(booking, token)
-    return booking, token, True
+        booking_mail.queue_confirmation(booking)
+    return booking, manage_token(booking), True
 
 
-def _by_form_token(session, form_token: str) -> Booking | None:
+def _by_form_hash(session, form_hash: str) -> Booking | None:
     return session.scalars(
         select(Booking)
-        .where(Booking.form_token == form_token)
+        .where(Booking.form_token_hash == form_hash)
         .execution_options(populate_existing=True)
     ).one_or_none()
 
 
 def _locked_booking(session, token: str) -> Booking:
     booking = None
-    if token and MANAGE_TOKEN_RE.match(token):
+    condition = _manage_condition(token)
+    if condition is not None:
         booking = session.scalars(
             select(Booking)
-            .where(Booking.manage_token_hash == _token_hash(token))
+            .where(condition)
             .with_for_update()
             .execution_options(populate_existing=True)
         ).one_or_none()
@@ -774,7 +779,7 @@ def reschedule(token: str, start: datetime, now: datetime | None = None) -> Book
             raise SlotTaken("That time was just taken. Please choose another time.") from None
         session.refresh(booking, ["host"])
         waitlist.call_moved_in(session, booking, now)
-        booking_mail.queue_rescheduled(booking, token)
+        booking_mail.queue_rescheduled(booking)
     return booking
 
 
@@ -792,7 +797,7 @@ def cancel(token: str, now: datetime | None = None) -> Booking:
         booking.updated_at = now
         booking.sequence += 1
         waitlist.call_cancelled_in(session, booking, now)
-        booking_mail.queue_cancelled(booking, token)
+        booking_mail.queue_cancelled(booking)
     return booking
 
 

@@ -10,6 +10,7 @@ from flask import render_template
 from flask import url_for
 
 from . import notify
+from . import secret_links
 from .invites import CANCEL
 from .invites import Invite
 from .invites import render_ics
@@ -78,7 +79,9 @@ def google_calendar_url(booking: Booking, token: str) -> str:
     return f"https://calendar.google.com/calendar/render?{query}"
 
 
-def _send(booking: Booking, token: str, kind: str, subject: str, method: str) -> None:
+def _send(booking: Booking, kind: str, subject: str, method: str) -> None:
+    # Always the link signed with the current key, whichever link the change came through.
+    token = secret_links.token(secret_links.BOOKING, booking.link_id)
     context = {
         "booking": booking,
         "manage_url": manage_url(token),
@@ -87,31 +90,31 @@ def _send(booking: Booking, token: str, kind: str, subject: str, method: str) ->
     }
     ics = render_ics(invite_for(booking, token), method=method)
     notify.queue_mail(
-        f"{booking.name} <{booking.email}>",
+        booking.email,
         subject,
         render_template("email/booking.txt", **context),
         render_template("email/booking.html", **context),
         [notify.calendar_attachment(ics, method)],
+        to_name=booking.name,
     )
     notify.queue_mail(
-        f"{booking.host.name} <{booking.host.email}>",
+        booking.host.email,
         f"[{kind}] {booking.name}, {booking.market.name}",
         render_template("email/host_note.txt", **context),
+        to_name=booking.host.name,
     )
 
 
-def queue_confirmation(booking: Booking, token: str) -> None:
+def queue_confirmation(booking: Booking) -> None:
     """Queue the confirmation and invite (in the booking's transaction)."""
-    _send(booking, token, "Booked", f"Your call about {booking.market.name} is booked", REQUEST)
+    _send(booking, "Booked", f"Your call about {booking.market.name} is booked", REQUEST)
 
 
-def queue_rescheduled(booking: Booking, token: str) -> None:
+def queue_rescheduled(booking: Booking) -> None:
     """Queue the new time and the updated invite (same UID, higher SEQUENCE)."""
-    _send(booking, token, "Moved", f"Your call about {booking.market.name} has moved", REQUEST)
+    _send(booking, "Moved", f"Your call about {booking.market.name} has moved", REQUEST)
 
 
-def queue_cancelled(booking: Booking, token: str) -> None:
+def queue_cancelled(booking: Booking) -> None:
     """Queue the cancellation and the CANCEL invite that removes the event."""
-    _send(
-        booking, token, "Cancelled", f"Your call about {booking.market.name} is cancelled", CANCEL
-    )
+    _send(booking, "Cancelled", f"Your call about {booking.market.name} is cancelled", CANCEL)

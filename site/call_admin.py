@@ -165,7 +165,7 @@ def cancel(actor: audit.Actor, booking_id: int) -> Booking:
     call = get_call(booking_id)
     if call is None:
         raise LookupError(booking_id)
-    token = booking_service.manage_token(call.form_token)
+    token = booking_service.manage_token(call)
     with acting_as(actor):
         try:
             return booking_service.cancel(token)
@@ -198,6 +198,7 @@ def resend(actor: audit.Actor, message_id: int) -> OutboxMessage:
             original.text_body,
             original.html_body,
             original.attachments or [],
+            to_name=original.recipient_name,
         )
         session.flush()
         audit.record(

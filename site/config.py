@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -68,6 +69,12 @@ def rate_limit_storage_options(storage_uri: str) -> dict:
     return {"socket_connect_timeout": 1, "socket_timeout": 1}
 
 
+def secret_key_fallbacks() -> list[str]:
+    """SECRET_KEY_FALLBACKS: earlier keys, separated by spaces or commas, that still verify."""
+    value = os.environ.get("SECRET_KEY_FALLBACKS", "")
+    return [key for key in re.split(r"[\s,]+", value) if key]
+
+
 def from_environment(instance_path: str) -> dict:
     """All settings, each with its default, as a mapping for app.config."""
     site_url = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -76,6 +83,9 @@ def from_environment(instance_path: str) -> dict:
         "SITE_URL": site_url,
         "SITE_NAME": "Mortgage Connect Pro",
         "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
+        # Keys retired by a rotation: they still verify sessions, CSRF tokens and the private
+        # links in emails, while SECRET_KEY signs everything new (README: Rotating SECRET_KEY).
+        "SECRET_KEY_FALLBACKS": secret_key_fallbacks(),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "CONTENT_DIR": os.environ.get(
             "CONTENT_DIR", str(Path(__file__).resolve().parent.parent / "content")

@@ -13,6 +13,7 @@ from sqlalchemy import insert
 from sqlalchemy import select
 
 from . import capacity
+from . import secret_links
 from .clock import utcnow
 from .database import write_transaction
 from .demo import _add_prices
@@ -129,8 +130,8 @@ def _add_bookings(session, wanted: int, now) -> int:
                 "notes": "",
                 "consent": True,
                 "visitor_time_zone": ZONES[n % len(ZONES)],
-                "form_token": token,
-                "manage_token_hash": hashlib.sha256(token.encode()).hexdigest(),
+                "form_token_hash": hashlib.sha256(token.encode()).hexdigest(),
+                "link_id": secret_links.new_link_id(),
                 "ics_uid": f"{token}@mortgageconnect.example",
                 "sequence": 0,
                 "created_at": min(start, now) - timedelta(days=3),

@@ -308,9 +308,11 @@ class BlackoutDay(db.Model):
 class OutboxMessage(db.Model):
     """An email waiting to be delivered (or delivered, or given up on).
 
-    `attachments` is a list of {"filename", "content_type", "method", "content"} with the
-    content as text (an .ics invite). `not_before` is both the retry back-off and the lease
-    a sender takes while it delivers, so two senders never send the same message.
+    `recipient` is one bare address, the envelope recipient; `recipient_name` the display
+    name, kept apart so a name can never add or replace an address. `attachments` is a list
+    of {"filename", "content_type", "method", "content"} with the content as text (an .ics
+    invite). `not_before` is both the retry back-off and the lease a sender takes while it
+    delivers, so two senders never send the same message.
     """
 
     __tablename__ = "outbox_messages"
@@ -325,6 +327,7 @@ class OutboxMessage(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recipient: Mapped[str] = mapped_column(String(254))
+    recipient_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
     subject: Mapped[str] = mapped_column(String(300))
     text_body: Mapped[str] = mapped_column(Text)
     html_body: Mapped[str | None] = mapped_column(Text)
@@ -359,8 +362,11 @@ class Booking(db.Model):
     """A twenty-minute call booked by a prospect with one host.
 
     One host can't have two confirmed calls starting at the same moment: a partial unique
-    index settles racing bookings in the database. `form_token` makes a resubmitted form
-    return the first booking; the manage link's token is kept only as a SHA-256 hash.
+    index settles racing bookings in the database. `form_token_hash` (a SHA-256 of the form's
+    one-time token with the market, start and email) makes a resubmitted form return the first
+    booking, and a racing twin fail on the unique constraint. The manage link is `link_id`
+    signed under the secret key (secret_links.py), never stored; `manage_token_hash` finds
+    bookings by links sent before that scheme, and is empty for newer ones.
     """
 
     __tablename__ = "bookings"
@@ -398,8 +404,9 @@ class Booking(db.Model):
     notes: Mapped[str] = mapped_column(Text, default="")
     consent: Mapped[bool] = mapped_column(Boolean, default=False)
     visitor_time_zone: Mapped[str] = mapped_column(String(64))
-    form_token: Mapped[str] = mapped_column(String(64), unique=True)
-    manage_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    form_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    link_id: Mapped[str] = mapped_column(String(32), unique=True)
+    manage_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     ics_uid: Mapped[str] = mapped_column(String(200), unique=True)
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -425,8 +432,9 @@ class Booking(db.Model):
 class WaitlistEntry(db.Model):
     """A person waiting for a seat in a full market, in order of joining (the id).
 
-    The status link's token is never stored: only its SHA-256 hash, to find the entry, and
-    the random seed it is derived from under SECRET_KEY, so an offer email can carry it.
+    The status link (also the offer's link) is `link_id` signed under the secret key
+    (secret_links.py), never stored, so an offer emailed later can carry it; `token_hash`
+    finds entries by links sent before that scheme, and is empty for newer ones.
     """
 
     WAITING = "waiting"
@@ -471,8 +479,8 @@ class WaitlistEntry(db.Model):
     company: Mapped[str] = mapped_column(String(160))
     nmls_id: Mapped[str | None] = mapped_column(String(12))
     status: Mapped[str] = mapped_column(String(10), default=WAITING)
-    token_seed: Mapped[str] = mapped_column(String(64))
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    link_id: Mapped[str] = mapped_column(String(32), unique=True)
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     offer_seat_id: Mapped[int | None] = mapped_column(ForeignKey("seats.id"))
     # The call booked through the offer (status booked).

@@ -1,14 +1,21 @@
-"""Email: written to the outbox in the caller's transaction, delivered later over SMTP."""
+"""Email: written to the outbox in the caller's transaction, delivered later over SMTP.
+
+Addresses never travel as "Name <addr>" strings: the outbox keeps the bare address and the
+display name apart, the To and From headers are built from them with `Address`, and the SMTP
+envelope is the stored address itself, so nothing a visitor types can add a recipient.
+"""
 
 from __future__ import annotations
 
 import smtplib
 import ssl
+import unicodedata
 from collections.abc import Iterable
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from datetime import timedelta
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
 from email.utils import make_msgid
@@ -24,6 +31,9 @@ from .models import OutboxMessage
 
 # While a sender works on a message nobody else may take it; after this it counts as abandoned.
 LEASE = timedelta(minutes=10)
+# The outbox columns' sizes: a longer name or subject is cut rather than refused.
+NAME_LENGTH = 200
+SUBJECT_LENGTH = 300
 
 
 def calendar_attachment(ics: str, method: str, filename: str = "invite.ics") -> dict:
@@ -36,17 +46,56 @@ def calendar_attachment(ics: str, method: str, filename: str = "invite.ics") -> 
     }
 
 
+def one_line(text: str | None) -> str:
+    """Text fit for a header: line breaks and other control characters become single spaces."""
+    cleaned = "".join(" " if unicodedata.category(c) == "Cc" else c for c in text or "")
+    return " ".join(cleaned.split())
+
+
+# Never part of an address we send to: they separate, quote or comment in address headers.
+NOT_IN_ADDRESS = frozenset('<>()[]@,;:\\"')
+
+
+def address(email: str, name: str = "") -> Address:
+    """One mailbox from a bare address and a display name, or ValueError.
+
+    The address must be one plain addr-spec, local@domain: no display name, list, comment,
+    quoting, space or control character. The local part may be non-ASCII (sent only to
+    servers that speak SMTPUTF8). The name may be any text: `Address` quotes or RFC
+    2047-encodes it, so commas, quotes, angle brackets and non-ASCII stay inside the name, and
+    line breaks are flattened first (a header with one can't be built).
+    """
+    local, _, domain = (email or "").strip().rpartition("@")
+    if not (local and _plain(local) and all(domain.split(".")) and _plain(domain)):
+        raise ValueError(f"not a single email address: {email!r}")
+    return Address(display_name=one_line(name), username=local, domain=domain)
+
+
+def _plain(part: str) -> bool:
+    return not any(
+        c in NOT_IN_ADDRESS or c.isspace() or unicodedata.category(c) == "Cc" for c in part
+    )
+
+
 def queue_mail(
     to: str,
     subject: str,
     text_body: str,
     html_body: str | None = None,
     attachments: Iterable[dict] = (),
+    *,
+    to_name: str = "",
 ) -> OutboxMessage:
-    """Put a message in the outbox as part of the caller's transaction (no commit here)."""
+    """Put a message for one person in the outbox, in the caller's transaction (no commit).
+
+    `to` is the bare address (it becomes the envelope recipient), `to_name` the name to show;
+    ValueError when `to` is not exactly one address.
+    """
+    mailbox = address(to, to_name)
     message = OutboxMessage(
-        recipient=to,
-        subject=subject,
+        recipient=mailbox.addr_spec,
+        recipient_name=mailbox.display_name[:NAME_LENGTH],
+        subject=one_line(subject)[:SUBJECT_LENGTH],
         text_body=text_body,
         html_body=html_body,
         attachments=list(attachments),
@@ -59,14 +108,25 @@ def queue_mail(
     return message
 
 
+def sender_address(sender: str) -> Address:
+    """MAIL_DEFAULT_SENDER ("Name <addr>" or a bare address) as a mailbox, or ValueError."""
+    name, addr = parseaddr(sender)
+    return address(addr, name)
+
+
 def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
-    """The MIME message for an outbox row: text, optional HTML, attachments."""
+    """The MIME message for an outbox row: text, optional HTML, attachments.
+
+    Headers come from the stored parts, flattened again: rows queued before the outbox kept
+    names apart may still hold a line break, which would make the message impossible to build.
+    """
+    from_ = sender_address(sender)
     email = EmailMessage()
-    email["From"] = sender
-    email["To"] = message.recipient
-    email["Subject"] = message.subject
+    email["From"] = from_
+    email["To"] = address(message.recipient, message.recipient_name)
+    email["Subject"] = one_line(message.subject)
     email["Date"] = format_datetime(message.created_at)
-    domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
+    domain = from_.domain or "localhost"
     email["Message-ID"] = make_msgid(idstring=f"outbox-{message.id}", domain=domain)
     email.set_content(message.text_body)
     if message.html_body:
@@ -179,11 +239,14 @@ def deliver_queued(
                 continue
             error: Exception | None = None
             try:
-                email = build_email(db.session.get(OutboxMessage, message_id), sender)
+                message = db.session.get(OutboxMessage, message_id)
+                email = build_email(message, sender)
+                # The envelope is the stored address, never what a header parses to.
+                envelope = (sender_address(sender).addr_spec, [message.recipient])
                 db.session.rollback()
                 if smtp is None:
                     smtp = _connect(config)
-                smtp.send_message(email)
+                smtp.send_message(email, *envelope)
             except (smtplib.SMTPException, OSError, ValueError) as failure:
                 error = failure
                 smtp = _close(smtp)  # the connection may be broken; the next message reconnects

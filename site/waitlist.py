@@ -16,7 +16,7 @@ from sqlalchemy import func
 from sqlalchemy import select
 
 from . import capacity
-from . import waitlist_links
+from . import secret_links
 from . import waitlist_mail
 from .clock import utcnow
 from .database import write_transaction
@@ -55,11 +55,16 @@ class InvalidDetails(WaitlistError, ValueError):
 
 @dataclass(frozen=True)
 class Joined:
-    """The entry a join found or made, its status-link token, and whether it is new."""
+    """The entry a join found or made, its status-link token, and whether it is new.
+
+    `seats_open` is set for an address already in line when the market has open seats: a new
+    address would have been told so (NotFull), and the answer must not differ.
+    """
 
     entry: WaitlistEntry
     token: str
     created: bool
+    seats_open: bool = False
 
 
 def normalise_email(email: str) -> str:
@@ -110,27 +115,26 @@ def join(
 ) -> Joined:
     """Put someone at the back of a full market's queue; an email already there keeps its place.
 
-    The market row is locked, so racing joins line up one after another and the ids give
-    the order of joining without gaps or repeats.
+    Either way the private link goes only by email (joined, or the link again), so whoever
+    asks learns nothing about who is waiting. The market row is locked, so racing joins line
+    up one after another and the ids give the order of joining without gaps or repeats.
     """
     now = now or utcnow()
     values = _details(name, email, phone, company, nmls_id)
     with write_transaction() as session:
         market = capacity.lock_market(session, market_id)
         existing = _active_by_email(session, market.id, values["email"])
+        seats_open = capacity.open_now(session, market, now) > 0
         if existing is not None:
             # The place is kept; its link goes again to the address, never to the page.
             waitlist_mail.queue_link_again(existing, _place_in(session, existing))
-            return Joined(existing, waitlist_links.status_token(existing.token_seed), False)
-        if capacity.open_now(session, market, now) > 0:
+            return Joined(existing, status_token(existing), False, seats_open)
+        if seats_open:
             raise NotFull(f"{market.name} has an open seat, so there is no need to wait.")
-        seed = waitlist_links.new_seed()
-        token = waitlist_links.status_token(seed)
         entry = WaitlistEntry(
             market_id=market.id,
             status=WaitlistEntry.WAITING,
-            token_seed=seed,
-            token_hash=waitlist_links.token_hash(token),
+            link_id=secret_links.new_link_id(),
             joined_at=now,
             **values,
         )
@@ -139,16 +143,26 @@ def join(
         waitlist_mail.queue_joined(entry, _place_in(session, entry))
         # Normally nothing to do (the market is full); settles a hold that ran out meanwhile.
         capacity.advance_queue_in(session, market, now)
-    return Joined(entry, token, True)
+    return Joined(entry, status_token(entry), True)
+
+
+def status_token(entry: WaitlistEntry) -> str:
+    """The token of an entry's status (and offer) link, signed with the current key."""
+    return secret_links.token(secret_links.WAITLIST, entry.link_id)
+
+
+def _link_condition(token: str | None):
+    return secret_links.lookup(
+        secret_links.WAITLIST, token, WaitlistEntry.link_id, WaitlistEntry.token_hash
+    )
 
 
 def find(token: str) -> WaitlistEntry | None:
     """The entry a status link opens, or None for a malformed or unknown token."""
-    if not waitlist_links.well_formed(token):
+    condition = _link_condition(token)
+    if condition is None:
         return None
-    return db.session.execute(
-        select(WaitlistEntry).where(WaitlistEntry.token_hash == waitlist_links.token_hash(token))
-    ).scalar_one_or_none()
+    return db.session.execute(select(WaitlistEntry).where(condition)).scalar_one_or_none()
 
 
 def place(entry: WaitlistEntry) -> int | None:
@@ -283,13 +297,12 @@ def accept_offer_in(session, token: str, market_id: int, now: datetime) -> Waitl
 
     The caller books the call in the same transaction, then calls `offer_booked_in`.
     """
-    if not waitlist_links.well_formed(token):
+    condition = _link_condition(token)
+    if condition is None:
         raise UnknownLink(BAD_OFFER_LINK)
     capacity.lock_market(session, market_id)
     entry = session.execute(
-        select(WaitlistEntry)
-        .where(WaitlistEntry.token_hash == waitlist_links.token_hash(token))
-        .execution_options(populate_existing=True)
+        select(WaitlistEntry).where(condition).execution_options(populate_existing=True)
     ).scalar_one_or_none()
     if entry is None or entry.market_id != market_id:
         raise UnknownLink(BAD_OFFER_LINK)

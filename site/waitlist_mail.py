@@ -6,20 +6,18 @@ when the change that caused it was committed.
 
 from __future__ import annotations
 
-from email.utils import formataddr
-
 from flask import current_app
 from flask import render_template
 
 from . import notify
-from . import waitlist_links
+from . import secret_links
 from .booking_mail import external_url
 from .models import WaitlistEntry
 
 
 def links(entry: WaitlistEntry) -> dict:
     """The private links for an entry, absolute on SITE_URL."""
-    token = waitlist_links.status_token(entry.token_seed)
+    token = secret_links.token(secret_links.WAITLIST, entry.link_id)
     return {
         "status_url": external_url("waitlist.status", token=token),
         "decline_url": external_url("waitlist.decline", token=token),
@@ -37,10 +35,11 @@ def _queue(entry: WaitlistEntry, kind: str, subject: str, **context) -> None:
         **context,
     }
     notify.queue_mail(
-        formataddr((entry.name, entry.email)),
+        entry.email,
         subject,
         render_template("email/waitlist.txt", **context),
         render_template("email/waitlist.html", **context),
+        to_name=entry.name,
     )
 
 

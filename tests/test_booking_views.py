@@ -56,7 +56,9 @@ def book_via_form(client, start, token=None, **changes):
 def manage_path(response) -> str:
     assert response.status_code == 303, response.get_data(as_text=True)[:2000]
     location = response.headers["Location"]
-    assert re.match(r"^/book/manage/[A-Za-z0-9_-]{43}\?booked=1$", location), location
+    assert re.match(r"^/book/manage/[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\?booked=1$", location), (
+        location
+    )
     return location.split("?")[0]
 
 
@@ -200,9 +202,9 @@ def test_booking_makes_one_booking_a_quote_and_queued_mail(client, market):
     assert made.quote is not None and made.quote.price_per_lead_cents == 8500
     assert made.visitor_time_zone == "America/Chicago"
     mail = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
-    assert [m.recipient for m in mail] == [
-        "Pat Prospect <pat@example.com>",
-        "Ana Lee <ana@mortgageconnect.example>",
+    assert [(m.recipient_name, m.recipient) for m in mail] == [
+        ("Pat Prospect", "pat@example.com"),
+        ("Ana Lee", "ana@mortgageconnect.example"),
     ]
     (attachment,) = mail[0].attachments
     assert attachment["content_type"] == "text/calendar" and attachment["method"] == "REQUEST"
@@ -235,10 +237,55 @@ def test_confirmation_shows_the_visitors_zone_and_the_markets(client, market):
 def test_a_resubmitted_form_returns_the_first_booking(client, market):
     start = free_times()[0]
     first, token = book_via_form(client, start)
-    again, _ = book_via_form(client, start, token=token)
+    again, _ = book_via_form(client, start, token=token, email="PAT@example.com ")
     assert manage_path(first) == manage_path(again)
     assert count(Booking) == 1
     assert count(OutboxMessage) == 2
+
+
+def test_the_form_token_is_stored_only_as_a_hash_of_what_it_booked(client, market):
+    start = free_times()[0]
+    response, token = book_via_form(client, start)
+    manage_path(response)
+    made = db.session.scalars(select(Booking)).one()
+    stored = db.session.execute(select(Booking.__table__)).one()._asdict()
+    assert token not in {str(value) for value in stored.values()}
+    assert made.form_token_hash == booking.form_token_hash(
+        token, made.market_id, start, "pat@example.com"
+    )
+    assert made.manage_token_hash is None  # only links sent before signed link ids have one
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"email": "eve@evil.example", "name": "Eve"},  # another person with the token
+        {"start": "later"},  # the same person, another time
+        {"market": "houston"},  # another market
+    ],
+)
+def test_a_form_token_is_no_key_to_another_booking(client, market, changes):
+    """Someone holding a form's token (it sits in the page) can't open the booking it made:
+    with another email, time or market the post is a new booking request like any other."""
+    make_market(slug="houston", name="Houston")
+    slots = free_times()
+    first, token = book_via_form(client, slots[0])
+    assert first.status_code == 303
+    mine = first.headers["Location"].split("?")[0]
+    start = slots[2] if changes.get("start") == "later" else slots[0]
+    data = form_data(start, token, **{k: v for k, v in changes.items() if k in ("email", "name")})
+    slug = changes.get("market", "dallas-fort-worth")
+    again = client.post(f"/book/{slug}/details", data=data)
+    html = again.get_data(as_text=True)
+    assert mine not in html and mine not in again.headers.get("Location", "")
+    if start == slots[0]:
+        # The one host already has a call then: refused like anyone's request for that time.
+        assert again.status_code == 409 and "That time was just taken" in html
+        assert count(Booking) == 1
+    else:
+        # A fresh booking of its own, with its own manage link.
+        assert again.status_code == 303 and again.headers["Location"].split("?")[0] != mine
+        assert count(Booking) == 2
 
 
 def test_a_taken_time_is_409_with_fresh_times_and_input_kept(client, market):
@@ -419,7 +466,7 @@ def test_reschedule_moves_the_call_and_frees_the_old_time(client, market):
     assert slots[5] not in free_times()
     last = db.session.scalars(
         select(OutboxMessage)
-        .where(OutboxMessage.recipient.like("Pat%"))
+        .where(OutboxMessage.recipient == "pat@example.com")
         .order_by(OutboxMessage.id.desc())
     ).first()
     event = icalendar.Calendar.from_ical(last.attachments[0]["content"]).walk("VEVENT")[0]
@@ -455,7 +502,7 @@ def test_cancel_asks_first_then_frees_the_time(client, market):
     assert made.status == "cancelled" and made.sequence == 1
     assert start in free_times()
     last = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).all()
-    cancel_mail = next(m for m in last if m.recipient.startswith("Pat"))
+    cancel_mail = next(m for m in last if m.recipient == "pat@example.com")
     assert cancel_mail.attachments[0]["method"] == "CANCEL"
     assert "METHOD:CANCEL" in cancel_mail.attachments[0]["content"]
     assert client.post(path + "/cancel").status_code == 303  # again: nothing more happens

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import email
 import threading
+import uuid
 from datetime import datetime
 from datetime import timedelta
 from datetime import UTC
 from email import policy
+from email.header import decode_header
+from email.header import make_header
 
 import icalendar
 import pytest
@@ -22,7 +25,12 @@ from mortgage_connect.invites import Invite
 from mortgage_connect.invites import render_ics
 from mortgage_connect.invites import REQUEST
 from mortgage_connect.models import OutboxMessage
+from tests.booking_helpers import form_data
+from tests.booking_helpers import free_times
+from tests.booking_helpers import make_host
+from tests.booking_helpers import make_market
 from tests.conftest import free_port
+from tests.waitlist_helpers import full_market
 
 
 class Inbox:
@@ -97,11 +105,12 @@ def test_queue_mail_belongs_to_the_callers_transaction(app):
 def test_delivers_queued_mail_with_the_invite_attached(app, smtp_server):
     ics = sample_invite()
     notify.queue_mail(
-        "Pat Prospect <pat@example.com>",
+        "pat@example.com",
         "Your call is booked",
         "Plain words.",
         "<p>HTML words.</p>",
         [notify.calendar_attachment(ics, REQUEST)],
+        to_name="Pat Prospect",
     )
     db.session.commit()
 
@@ -249,3 +258,116 @@ def test_send_mail_command(app, smtp_server):
     assert result.exit_code == 0, result.output
     assert "Sent 1" in result.output
     assert len(smtp_server.received) == 1
+
+
+# -- addresses: nothing typed into a name reaches the envelope or adds a header -------------
+
+NAMES = [
+    "eve@evil.example, Pat Prospect",  # a comma: once a second recipient
+    'Pat "The Closer" O\'Brien',  # quotes
+    "Pat <eve@evil.example>",  # angle brackets: once the only address the header showed
+    "Pat\r\nBcc: eve@evil.example",  # CR/LF: once a message that could not be built
+    "Zoë Ærøskøbing-Núñez 山田",  # non-ASCII: encoded, not mangled
+    '"Eve" <eve@evil.example>, Zoë\r\nCc: eve@evil.example',
+]
+
+
+def header_block(envelope) -> str:
+    """The raw header lines as sent (ASCII: a non-ASCII name travels RFC 2047-encoded)."""
+    return envelope.original_content.split(b"\r\n\r\n", 1)[0].decode("ascii")
+
+
+def assert_only_to(received, envelope, name: str, addr: str) -> None:
+    """One recipient, in the envelope and in To; the name shown whole, on one line."""
+    assert envelope.rcpt_tos == [addr]
+    assert envelope.mail_from == "calls@mortgageconnect.example"
+    shown = " ".join(name.split())
+    (to,) = received["To"].addresses
+    assert to.addr_spec == addr
+    if name.isascii():
+        assert to.display_name == shown
+    else:
+        # A long encoded name is folded into several encoded words. RFC 2047 ignores the space
+        # between them, but the email package's address parser keeps it, so decode the name
+        # with email.header, which follows the RFC.
+        raw = email.message_from_bytes(envelope.original_content, policy=policy.compat32)["To"]
+        assert raw.rstrip().endswith(f"<{addr}>") and raw.isascii() and "=?utf-8?" in raw
+        phrase = raw.rstrip()[: -len(f"<{addr}>")]
+        assert str(make_header(decode_header(phrase))).strip() == shown
+    assert received["Cc"] is None and received["Bcc"] is None
+    header_block(envelope)  # ASCII only
+
+
+def test_queue_mail_takes_one_bare_address_and_the_name_apart(app):
+    for bad in (
+        "Pat Prospect <pat@example.com>",
+        "pat@example.com, eve@evil.example",
+        "pat@example.com\r\nBcc: eve@evil.example",
+        "<pat@example.com>",
+        "pat",
+        "",
+    ):
+        with pytest.raises(ValueError):
+            notify.queue_mail(bad, "Hello", "text", to_name="Pat")
+    message = notify.queue_mail(
+        " pat@example.com ", "Booked:\r\nBcc: x@y.example", "text", to_name="Pat\r\n\tProspect"
+    )
+    assert (message.recipient, message.recipient_name, message.subject) == (
+        "pat@example.com",
+        "Pat Prospect",
+        "Booked: Bcc: x@y.example",
+    )
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_booking_mails_exactly_the_typed_address_and_the_host(app, smtp_server, name):
+    make_market()
+    host = make_host()
+    form = form_data(free_times()[0], uuid.uuid4().hex, name=name, email="pat.p@example.com")
+    response = app.test_client().post("/book/dallas-fort-worth/details", data=form)
+    assert response.status_code == 303, response.get_data(as_text=True)[:500]
+
+    report = notify.deliver_queued(mail_config(app, smtp_server.port))
+
+    assert (report.sent, report.retrying, report.failed) == (2, 0, 0), queued()[0].last_error
+    (confirmation, note), (to_prospect, to_host) = smtp_server.received, smtp_server.envelopes
+    assert_only_to(confirmation, to_prospect, name, "pat.p@example.com")
+    assert_only_to(note, to_host, host.name, host.email)
+    assert " ".join(name.split()) in note["Subject"]  # the name is in the subject, on one line
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_waitlist_join_mails_exactly_the_typed_address(app, smtp_server, name):
+    full_market(cap=1)
+    form = {
+        "name": name,
+        "email": "ann.lee@lender.example",
+        "phone": "214-555-0187",
+        "company": "Lone Star Lending",
+    }
+    response = app.test_client().post("/markets/dallas-fort-worth/waitlist", data=form)
+    assert response.status_code in (200, 303)
+
+    report = notify.deliver_queued(mail_config(app, smtp_server.port))
+
+    assert (report.sent, report.failed) == (1, 0), queued()[0].last_error
+    (joined,), (envelope,) = smtp_server.received, smtp_server.envelopes
+    assert_only_to(joined, envelope, name, "ann.lee@lender.example")
+
+
+def test_a_non_ascii_address_is_mailed_whole_to_a_server_that_speaks_smtputf8(app):
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port(), enable_SMTPUTF8=True)
+    controller.start()
+    try:
+        make_market()
+        make_host()
+        form = form_data(free_times()[0], uuid.uuid4().hex, name="Zoë", email="zoë@exämple.com")
+        response = app.test_client().post("/book/dallas-fort-worth/details", data=form)
+        assert response.status_code == 303  # the booking is made and its mail queued
+        report = notify.deliver_queued(mail_config(app, controller.port))
+    finally:
+        controller.stop()
+    assert (report.sent, report.failed) == (2, 0)
+    assert inbox.envelopes[0].rcpt_tos == ["zoë@exämple.com"]
+    assert "Zoë <zoë@exämple.com>" in inbox.envelopes[0].original_content.decode()

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from mortgage_connect import capacity
+from mortgage_connect import secret_links
 from mortgage_connect import waitlist
-from mortgage_connect import waitlist_links
 from mortgage_connect.clock import utcnow
 from mortgage_connect.extensions import db
 from mortgage_connect.models import Seat
@@ -17,6 +18,7 @@ from mortgage_connect.models import WaitlistEntry
 from tests.market_helpers import make_market
 from tests.waitlist_helpers import full_market
 from tests.waitlist_helpers import join_n
+from tests.waitlist_helpers import tampered
 
 pytestmark = pytest.mark.clock
 
@@ -74,8 +76,7 @@ def test_the_database_refuses_a_second_active_place_for_an_email(app):
         phone="1",
         company="C",
         status=W.WAITING,
-        token_seed="s",
-        token_hash="h" * 64,
+        link_id="l" * 22,
     )
     db.session.add(twin)
     with pytest.raises(IntegrityError):
@@ -259,24 +260,28 @@ def test_staff_confirming_an_offers_hold_seats_the_person(app):
     assert statuses(joined) == [W.SEATED, W.WAITING]
 
 
-def test_links_are_found_by_hash_and_tampering_finds_nothing(app):
+def test_links_are_signed_link_ids_and_tampering_finds_nothing(app):
     market, _ = full_market()
     joined = join_n(market.id, 1)[0]
     entry = db.session.get(W, joined.entry.id)
-    assert joined.token not in (entry.token_seed, entry.token_hash)
-    assert entry.token_hash == waitlist_links.token_hash(joined.token)
+    stored = db.session.execute(select(W.__table__)).one()._asdict()
+    assert joined.token not in {str(value) for value in stored.values()}
+    assert entry.token_hash is None  # only links sent before signed link ids have one
+    assert secret_links.link_id(secret_links.WAITLIST, joined.token) == entry.link_id
     assert waitlist.find(joined.token).id == entry.id
-    tampered = joined.token[:-1] + ("A" if joined.token[-1] != "A" else "B")
-    for bad in (tampered, "", "short", joined.token + "x", "../" + joined.token[3:]):
-        assert waitlist.find(bad) is None
+    forged = entry.link_id + "." + "A" * 43
+    booking_kind = secret_links.token(secret_links.BOOKING, entry.link_id)
+    changed = tampered(joined.token)
+    for bad in (changed, forged, booking_kind, "", "short", joined.token + "x", entry.link_id):
+        assert waitlist.find(bad) is None, bad
 
 
 def test_a_link_depends_on_the_secret_key(app):
     market, _ = full_market()
     joined = join_n(market.id, 1)[0]
-    seed = db.session.get(W, joined.entry.id).token_seed
     app.config["SECRET_KEY"] = "another-key"
-    assert waitlist_links.status_token(seed) != joined.token
+    assert waitlist.find(joined.token) is None
+    assert waitlist.status_token(joined.entry) != joined.token
 
 
 def test_the_queue_lists_people_waiting_in_order(app):

@@ -12,10 +12,12 @@ from hypothesis import given
 from hypothesis import HealthCheck
 from hypothesis import settings
 from hypothesis import strategies as st
+from sqlalchemy import select
 
 from mortgage_connect import capacity
 from mortgage_connect.clock import utcnow
 from mortgage_connect.extensions import db
+from mortgage_connect.models import OutboxMessage
 from mortgage_connect.models import WaitlistEntry
 from tests.conftest import make_app
 from tests.market_helpers import make_market
@@ -41,7 +43,7 @@ def h1(response) -> str:
 
 
 def token_of(location: str) -> str:
-    return re.search(r"/waitlist/([A-Za-z0-9_-]+)", location).group(1)
+    return re.search(r"/waitlist/([A-Za-z0-9_.-]+)", location).group(1)
 
 
 @pytest.fixture
@@ -79,16 +81,28 @@ def test_an_unknown_market_has_no_waitlist(client, app):
     assert client.post("/markets/Not_A_Slug/waitlist", data=DETAILS).status_code == 404
 
 
-def test_joining_shows_the_place_on_the_private_status_page(client, market):
+def mails_to(email: str) -> list[OutboxMessage]:
+    db.session.rollback()
+    return db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.recipient == email).order_by(OutboxMessage.id)
+    ).all()
+
+
+def test_joining_emails_the_private_link_and_says_so(client, market):
     join_n(market[0].id, 2)
     response = client.post(JOIN, data=DETAILS)
-    assert response.status_code == 303
-    assert response.location.endswith("?joined=1")
-    page = client.get(response.location)
-    html = page.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert h1(response) == "Check your email"
+    assert "ann.lee@lender.example" in html and "spam" in html
+    assert "/waitlist/" not in html.replace(JOIN, "")  # the link travels by email only
+    assert response.headers["Cache-Control"] == "no-store"
+    (mail,) = mails_to("ann.lee@lender.example")
+    link = re.search(r"http://localhost(/waitlist/[\w.-]+)", mail.text_body).group(1)
+    page = client.get(link)
     assert page.status_code == 200
     assert h1(page) == "You are #3 for Dallas–Fort Worth"
-    assert "You're on the waitlist" in html and "2 people are ahead of you" in html
+    assert "2 people are ahead of you" in page.get_data(as_text=True)
     assert page.headers["Cache-Control"] == "no-store"
     assert "noindex" in page.headers["X-Robots-Tag"]
     entry = db.session.query(W).filter_by(email="ann.lee@lender.example").one()
@@ -131,15 +145,39 @@ def test_the_honeypot_turns_bots_away(client, market):
     assert db.session.query(W).count() == 0
 
 
-def test_the_same_email_joins_once_and_the_link_is_not_shown_again(client, market):
-    first = client.post(JOIN, data=DETAILS)
-    token = token_of(first.location)
-    again = client.post(JOIN, data={**DETAILS, "email": "ann.lee@lender.example", "name": "X"})
-    page = again.get_data(as_text=True)
-    assert again.status_code == 200
-    assert h1(again) == "You're already on the list"
-    assert token not in page and "/waitlist/" not in page.replace(JOIN, "")
+def test_an_address_already_in_line_gets_the_same_answer_as_a_new_one(app, market):
+    """Nobody can learn who is waiting by joining with their address: the page is the same,
+    and the person in line gets their link again by email."""
+    someone = {**DETAILS, "email": "someone@lender.example"}
+    new = app.test_client().post(JOIN, data=someone)
+    prober = {**someone, "name": "Not Them", "email": "SOMEONE@lender.example"}
+    again = app.test_client().post(JOIN, data=prober)  # another visitor, the same address
+    assert (again.status_code, again.get_data()) == (new.status_code, new.get_data())
+    for header in ("Content-Type", "Cache-Control", "X-Robots-Tag", "Location"):
+        assert again.headers.get(header) == new.headers.get(header), header
     assert db.session.query(W).count() == 1
+    joined, link_again = mails_to("someone@lender.example")
+    assert "You're #1 on the waitlist" in joined.subject
+    assert link_again.subject == "Your place on the waitlist for Dallas–Fort Worth"
+    assert link_again.recipient_name == "Ann Lee"  # the place's own name, not the one typed
+    assert re.search(r"/waitlist/[\w.-]+", link_again.text_body)
+
+
+def test_with_seats_open_an_address_in_line_is_told_what_a_new_one_is(client, app):
+    """A market with an open seat besides one held for an offer: a new address is told to book
+    a call (409); the address holding the offer gets that same page, and its link by email."""
+    market, _ = full_market(cap=1)
+    holder = join_n(market.id, 1)[0]
+    capacity.set_cap(market.id, 3)  # one seat offered to the holder, one open
+    db.session.rollback()
+    assert db.session.get(W, holder.entry.id).status == W.OFFERED
+    new = client.post(JOIN, data={**DETAILS, "email": "new@lender.example"})
+    known = client.post(JOIN, data={**DETAILS, "email": "waiter0@lender.example"})
+    assert new.status_code == known.status_code == 409
+    assert new.get_data() == known.get_data()
+    assert h1(known) == "Dallas–Fort Worth has open seats"
+    assert mails_to("new@lender.example") == []
+    assert "Your place on the waitlist" in mails_to("waiter0@lender.example")[-1].subject
 
 
 def test_joining_is_rate_limited_per_address(database_url):
@@ -151,8 +189,20 @@ def test_joining_is_rate_limited_per_address(database_url):
             client.post(JOIN, data={**DETAILS, "email": f"p{i}@lender.example"}).status_code
             for i in range(3)
         ]
-        assert codes == [303, 303, 429]
+        assert codes == [200, 200, 429]
         assert client.get(JOIN).status_code == 200  # reading the form is not limited
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_asking_for_the_link_again_is_rate_limited_too(database_url):
+    app = make_app(database_url, WAITLIST_RATE_LIMIT="2 per minute")
+    with app.app_context():
+        full_market(cap=1)
+        client = app.test_client()
+        codes = [client.post(JOIN, data=DETAILS).status_code for _ in range(4)]
+        assert codes == [200, 200, 429, 429]
+        assert len(mails_to("ann.lee@lender.example")) == 2  # joined, then the link once again
         db.session.remove()
         db.engine.dispose()
 

@@ -26,3 +26,10 @@ def join_n(market_id: int, n: int, start: int = 0, now=None) -> list[waitlist.Jo
         )
         for i in range(start, start + n)
     ]
+
+
+def tampered(token: str) -> str:
+    """The token with one character of its signature changed. Not the last one: in base64 its
+    low bits are padding, so changing it may leave the signature as it was."""
+    i = len(token) - 10
+    return token[:i] + ("A" if token[i] != "A" else "B") + token[i + 1 :]

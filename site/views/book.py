@@ -23,6 +23,7 @@ from .. import booking
 from .. import booking_mail
 from .. import capacity
 from .. import market_search
+from .. import secret_links
 from .. import waitlist
 from .. import when
 from ..clock import utcnow
@@ -266,7 +267,7 @@ def _widget_args() -> dict:
     """The calendar's own query values (month, day, tz), short, for a redirect."""
     args = {k: request.args[k][:64] for k in ("month", "day", "tz") if request.args.get(k)}
     if request.args.get("offer"):
-        args["offer"] = request.args["offer"][:64]
+        args["offer"] = request.args["offer"][: secret_links.MAX_LENGTH]
     return args
 
 

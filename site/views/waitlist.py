@@ -9,10 +9,8 @@ from flask import abort
 from flask import Blueprint
 from flask import current_app
 from flask import make_response
-from flask import redirect
 from flask import render_template
 from flask import request
-from flask import url_for
 
 from .. import capacity
 from .. import waitlist
@@ -47,7 +45,12 @@ def _availability_or_404(slug: str) -> capacity.Availability:
 @bp.route("/markets/<slug>/waitlist", methods=["GET", "POST"])
 @limiter.limit(_rate_limit, methods=["POST"])
 def join(slug: str):
-    """The join form for a full market; a POST puts the person in line."""
+    """The join form for a full market; a POST puts the person in line.
+
+    A new address and one already in line get the same answer, "check your email", and the
+    private link travels only by email: the page tells nobody who is waiting. Every POST
+    counts against the rate limit, the ones that only send the link again included.
+    """
     availability = _availability_or_404(slug)
     market = availability.market
     form = WaitlistForm()
@@ -80,13 +83,10 @@ def join(slug: str):
         return render_template("waitlist/open.html", a=availability), 409
     except waitlist.InvalidDetails as error:
         return page(422, error.message)
-    if not joined.created:
-        return _private(
-            make_response(
-                render_template("waitlist/already.html", market=market, entry=joined.entry)
-            )
-        )
-    return redirect(url_for("waitlist.status", token=joined.token, joined=1), 303)
+    if joined.seats_open:  # what a new address is told (NotFull); the link went by email
+        return render_template("waitlist/open.html", a=availability), 409
+    html = render_template("waitlist/sent.html", market=market, email=joined.entry.email)
+    return _private(make_response(html))
 
 
 BAD_LINK = (
@@ -145,7 +145,6 @@ def status(token: str):
         token=token,
         place=waitlist.place(entry),
         zone=ZoneInfo(entry.market.time_zone),
-        just_joined=request.args.get("joined") == "1",
         W=WaitlistEntry,
     )
     return _private(make_response(html))

@@ -163,7 +163,12 @@ def test_outbox_lists_mail_and_resends_a_copy(signed_in, calls):
     assert response.status_code == 303
     assert db.session.query(OutboxMessage).count() == total + 1
     copy = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
-    assert (copy.status, copy.recipient, copy.subject) == ("queued", first.recipient, first.subject)
+    assert (copy.status, copy.recipient, copy.recipient_name, copy.subject) == (
+        "queued",
+        first.recipient,
+        first.recipient_name,
+        first.subject,
+    )
     assert copy.attachments == first.attachments
     assert db.session.scalars(
         select(AuditLog.action).where(AuditLog.action == "outbox.resend")

@@ -1,6 +1,6 @@
-"""The waitlist in a real browser: join a full market, see the place, receive an offer by
-email and book a call through its link, or decline it behind a confirmation; every page axe
-clean, and joining and leaving without JavaScript."""
+"""The waitlist in a real browser: join a full market, find the place through the emailed
+link, receive an offer by email and book a call through its link, or decline it behind a
+confirmation; every page axe clean, and joining and leaving without JavaScript."""
 
 from __future__ import annotations
 
@@ -30,6 +30,25 @@ def _fill(page, email="ann.lee@lender.example"):
     page.get_by_label("NMLS ID (optional)").fill("123456")
 
 
+def emailed_link(live_server, email: str, path: str) -> str:
+    """The link to `path` in the last email to an address, on the live server."""
+    db.session.rollback()
+    mail = db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.recipient == email)
+        .order_by(OutboxMessage.id.desc())
+    ).first()
+    found = re.search(rf"http://localhost({re.escape(path)}\S+)", mail.text_body)
+    return live_server.url + found.group(1)
+
+
+def expect_check_your_email(page, email="ann.lee@lender.example"):
+    """What anyone who joins sees: the link went by email, and what to do if it doesn't come."""
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    expect(page.get_by_role("status")).to_contain_text(f"to {email}")
+    expect(page.get_by_text("look in your spam")).to_be_visible()
+
+
 def test_join_see_the_place_get_an_offer_and_decline(page, live_server):
     market, seats = full_market(cap=1)
     join_n(market.id, 1)  # someone is already waiting
@@ -51,10 +70,21 @@ def test_join_see_the_place_get_an_offer_and_decline(page, live_server):
 
     page.get_by_label("Phone").fill("214-555-0187")
     page.get_by_role("button", name="Join the waitlist").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("You are #2 for Dallas–Fort Worth")
-    expect(page.get_by_role("status")).to_contain_text("You're on the waitlist")
+    expect_check_your_email(page)
     assert_accessible(page)
-    status_url = page.url.split("?")[0]
+
+    # The private link is in the email; it opens the place in line.
+    status_url = emailed_link(live_server, "ann.lee@lender.example", "/waitlist/")
+    page.goto(status_url)
+    expect(page.get_by_role("heading", level=1)).to_have_text("You are #2 for Dallas–Fort Worth")
+    assert_accessible(page)
+
+    # Joining again with the same address looks just the same, and sends the link again.
+    page.goto(f"{live_server.url}/markets/{market.slug}/waitlist")
+    _fill(page)
+    page.get_by_role("button", name="Join the waitlist").click()
+    expect_check_your_email(page)
+    assert emailed_link(live_server, "ann.lee@lender.example", "/waitlist/") == status_url
 
     # A seat opens and goes to #1; Ann moves up. Then #1 declines and the seat is Ann's.
     capacity.release_seat(seats[0].id)
@@ -89,6 +119,8 @@ def test_join_and_leave_without_javascript(nojs_page, live_server):
     page.goto(f"{live_server.url}/markets/{market.slug}/waitlist")
     _fill(page)
     page.get_by_role("button", name="Join the waitlist").click()
+    expect_check_your_email(page)
+    page.goto(emailed_link(live_server, "ann.lee@lender.example", "/waitlist/"))
     expect(page.get_by_role("heading", level=1)).to_have_text("You are #1 for Dallas–Fort Worth")
     page.get_by_role("link", name="Leave the waitlist").click()
     page.get_by_role("button", name="Yes, leave the waitlist").click()
@@ -104,17 +136,16 @@ def test_the_offer_email_books_a_call_in_a_full_market(page, live_server):
     page.goto(f"{live_server.url}/markets/{market.slug}/waitlist")
     _fill(page)
     page.get_by_role("button", name="Join the waitlist").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("You are #1 for Dallas–Fort Worth")
-    status_url = page.url.split("?")[0]
+    expect_check_your_email(page)
+    status_url = emailed_link(live_server, "ann.lee@lender.example", "/waitlist/")
 
     capacity.release_seat(seats[0].id)  # a seat opens: the offer goes out by email
     db.session.rollback()
     offer = db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.subject.contains("yours to take"))
     ).one()
-    assert offer.recipient == "Ann Lee <ann.lee@lender.example>"
-    link = re.search(r"http://localhost(/book/dallas-fort-worth\?offer=\S+)", offer.text_body)
-    page.goto(live_server.url + link.group(1))
+    assert (offer.recipient_name, offer.recipient) == ("Ann Lee", "ann.lee@lender.example")
+    page.goto(emailed_link(live_server, "ann.lee@lender.example", "/book/dallas-fort-worth?offer="))
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Book a 20-minute call: Dallas–Fort Worth"
     )
