@@ -21,8 +21,6 @@ from tests.racing import run_racers
 from tests.waitlist_helpers import full_market
 from tests.waitlist_helpers import join_n
 
-pytestmark = pytest.mark.clock
-
 W = WaitlistEntry
 
 
@@ -133,6 +131,7 @@ def test_two_seats_freed_at_once_are_offered_to_the_first_two_exactly_once(app, 
 
 
 @pytest.mark.slow
+@pytest.mark.clock  # offers run out by the clock, in racers handed the test's
 def test_advance_waitlist_run_twice_at_once_makes_no_double_offers(app, database_url):
     market, seats = full_market(cap=1)
     other, other_seats = full_market("houston", cap=1, aliases="Houston")
