@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config
 from . import secret_links
+from .converters import IdConverter
 from .extensions import csrf
 from .extensions import db
 from .extensions import htmx
@@ -21,6 +22,8 @@ from .extensions import migrate
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: settings, extensions, blueprints, security, errors and commands."""
     app = Flask(__name__, instance_relative_config=True)
+    # Before any blueprint adds a rule: every <int:…> in a URL is then bounded.
+    app.url_map.converters["int"] = IdConverter
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(config.from_environment(app.instance_path))
     if test_config:

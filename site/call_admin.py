@@ -107,6 +107,12 @@ CSV_HEADER = [
 
 def csv_lines(chosen: CallFilter, now: datetime | None = None) -> Iterator[str]:
     """The filtered calls as CSV text, a line at a time."""
+    # The query is built here, before the response starts: a filter that can't be run fails
+    # while an error page can still be sent, not halfway through the file.
+    return _csv_rows(chosen.query(now or utcnow()))
+
+
+def _csv_rows(query: Select) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
 
@@ -118,7 +124,7 @@ def csv_lines(chosen: CallFilter, now: datetime | None = None) -> Iterator[str]:
 
     writer.writerow(CSV_HEADER)
     yield flush()
-    for b in db.session.scalars(chosen.query(now or utcnow())):
+    for b in db.session.scalars(query):
         row = [
             b.id, b.starts_at.isoformat(), b.market.name, b.host.name, b.status, b.name,
             b.email, b.phone, b.company, b.nmls_id or "", b.lead_source, b.notes,

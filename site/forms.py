@@ -20,6 +20,7 @@ from wtforms.validators import InputRequired
 from wtforms.validators import Length
 from wtforms.validators import Optional
 from wtforms.validators import Regexp
+from wtforms.validators import StopValidation
 from wtforms.validators import ValidationError
 
 from . import calculator
@@ -77,6 +78,18 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tab and line breaks are text
+
+
+def plain_text(form, field) -> None:
+    """Refuse control characters (PostgreSQL can't even store NUL), keep tabs and new lines.
+
+    Every text field of every form a person fills in has it, public and admin alike.
+    """
+    if field.data and CONTROL.search(field.data):
+        raise StopValidation("Remove the control characters from this field.")
+
+
 def _phone(form, field) -> None:
     """A phone number people write: digits with spaces, dots, dashes, brackets or a leading +."""
     value = field.data or ""
@@ -91,7 +104,7 @@ class ContactForm(FlaskForm):
     name = StringField(
         "Your name",
         filters=[_strip],
-        validators=[DataRequired("Enter your name."), Length(max=120)],
+        validators=[DataRequired("Enter your name."), Length(max=120), plain_text],
     )
     email = EmailField(
         "Email",
@@ -99,29 +112,31 @@ class ContactForm(FlaskForm):
         validators=[
             DataRequired("Enter your email address."),
             Length(max=254),
+            plain_text,
             Email("Enter an email address like name@example.com.", check_deliverability=False),
         ],
     )
     phone = TelField(
         "Phone",
         filters=[_strip],
-        validators=[DataRequired("Enter a phone number."), Length(max=40), _phone],
+        validators=[DataRequired("Enter a phone number."), Length(max=40), plain_text, _phone],
     )
     company = StringField(
         "Company",
         filters=[_strip],
-        validators=[DataRequired("Enter your company's name."), Length(max=160)],
+        validators=[DataRequired("Enter your company's name."), Length(max=160), plain_text],
     )
     nmls_id = StringField(
         "NMLS ID (optional)",
         filters=[_strip],
         validators=[
             Optional(),
+            plain_text,
             Regexp(r"^\d{1,12}$", message="An NMLS ID is digits only (up to 12)."),
         ],
     )
     # Honeypot: hidden from people (CSS and aria-hidden); bots that fill every field fill it.
-    website = StringField("Leave this field empty", validators=[Length(max=0)])
+    website = StringField("Leave this field empty", validators=[Length(max=0), plain_text])
 
 
 class BookingForm(ContactForm):
@@ -135,7 +150,7 @@ class BookingForm(ContactForm):
     notes = TextAreaField(
         "Anything we should know before the call? (optional)",
         filters=[_strip],
-        validators=[Length(max=2000, message="Keep notes under 2,000 characters.")],
+        validators=[Length(max=2000, message="Keep notes under 2,000 characters."), plain_text],
     )
     consent = BooleanField(
         "You may contact me about this call and about exclusive leads.",

@@ -22,6 +22,7 @@ from flask import url_for
 from .. import booking
 from .. import booking_mail
 from .. import capacity
+from .. import date_input
 from .. import market_search
 from .. import secret_links
 from .. import waitlist
@@ -123,32 +124,25 @@ def _zone(default: str) -> tuple[str, str | None]:
 
 
 def _month() -> tuple[int, int] | None:
-    value = request.args.get("month", "", type=str)
     try:
-        parsed = datetime.strptime(value, "%Y-%m")
+        return date_input.parse_month(request.args.get("month", "", type=str))
     except ValueError:
         return None
-    return parsed.year, parsed.month
 
 
 def _day() -> date | None:
     try:
-        return date.fromisoformat(request.args.get("day", "", type=str))
+        return date_input.parse_day(request.args.get("day", "", type=str))
     except ValueError:
         return None
 
 
 def parse_start(value: str | None) -> datetime | None:
-    """A slot start from a form or link: ISO 8601 with an offset, returned in UTC."""
-    if not value or len(value) > 40:
-        return None
+    """A slot start from a form or link (ISO 8601 with an offset) in UTC; None if bad."""
     try:
-        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
+        return date_input.parse_moment(value)
+    except ValueError:  # garbled, or a date the calendar never shows (year 9999 …)
         return None
-    if moment.tzinfo is None:
-        return None
-    return moment.astimezone(UTC)
 
 
 def start_param(moment: datetime) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from urllib.parse import SplitResult
 from urllib.parse import urlsplit
 
 from flask import Blueprint
@@ -31,12 +32,20 @@ NAV = [
 ]
 
 
+def _split(url: str) -> SplitResult | None:
+    """The parts of a URL a visitor sent; None when it can't be split ("http://[" …)."""
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return None
+
+
 def safe_next(target: str | None, default: str) -> str:
     """target when it is a path inside the admin on this site, else default (no open redirect)."""
     if not target or len(target) > 2000 or any(ord(c) < 33 or c == "\\" for c in target):
         return default
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or target.startswith("//"):
+    parts = _split(target)
+    if parts is None or parts.scheme or parts.netloc or target.startswith("//"):
         return default
     if not (parts.path == "/admin" or parts.path.startswith("/admin/")):
         return default
@@ -46,13 +55,13 @@ def safe_next(target: str | None, default: str) -> str:
 def current_page() -> str | None:
     """The admin page the visitor is on: the htmx page, a GET's own URL, or the referrer."""
     if request.headers.get("HX-Current-URL"):
-        parts = urlsplit(request.headers["HX-Current-URL"])
-        return parts.path + (f"?{parts.query}" if parts.query else "")
+        parts = _split(request.headers["HX-Current-URL"])
+        return parts.path + (f"?{parts.query}" if parts.query else "") if parts else None
     if request.method in ("GET", "HEAD"):
         return request.full_path.rstrip("?")
     if request.referrer:
-        parts = urlsplit(request.referrer)
-        if parts.netloc == request.host:
+        parts = _split(request.referrer)
+        if parts and parts.netloc == request.host:
             return parts.path + (f"?{parts.query}" if parts.query else "")
     return None
 

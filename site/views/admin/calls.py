@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -16,7 +15,9 @@ from flask import stream_with_context
 from flask import url_for
 
 from ... import call_admin
+from ... import date_input
 from ...clock import utcnow
+from ...errors import render_error
 from .blueprint import actor
 from .blueprint import bp
 
@@ -43,10 +44,10 @@ def _filter() -> tuple[call_admin.CallFilter, dict, str | None]:
     day, problem = None, None
     if raw_day:
         try:
-            day = date.fromisoformat(raw_day) if len(raw_day) == 10 else None
+            day = date_input.parse_day(raw_day)
+        except date_input.OutOfRange as error:
+            problem = error.message
         except ValueError:
-            day = None
-        if day is None:
             problem = "Enter the date as YYYY-MM-DD, for example 2026-12-08."
     chosen = call_admin.CallFilter(when, _int_arg("market"), _int_arg("host"), day)
     keep = {"when": when}
@@ -81,8 +82,10 @@ def calls():
 
 @bp.get("/calls.csv")
 def calls_csv():
-    """The filtered calls as a CSV file."""
-    chosen, keep, _problem = _filter()
+    """The filtered calls as a CSV file (a bad filter is a 400 page, before any line is sent)."""
+    chosen, keep, problem = _filter()
+    if problem:
+        return render_error(400, problem)
     name = "calls-" + "-".join(str(v) for v in keep.values()) + ".csv"
     return Response(
         stream_with_context(call_admin.csv_lines(chosen)),

@@ -19,23 +19,18 @@ from wtforms.validators import Regexp
 from wtforms.validators import StopValidation
 
 from ...capacity import MAX_CAP
+from ...forms import plain_text
 from ...staff import MAX_PASSWORD_LENGTH
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tab and line breaks are text
-
-
-def plain_text(form, field) -> None:
-    """Refuse control characters (PostgreSQL can't even store NUL), keep tabs and new lines."""
-    if field.data and CONTROL.search(field.data):
-        raise StopValidation("Remove the control characters from this field.")
 
 
 class SignInForm(FlaskForm):
     """Email and password."""
 
     email = EmailField(
-        "Email", validators=[InputRequired("Enter your email address."), Length(max=254)]
+        "Email",
+        validators=[InputRequired("Enter your email address."), Length(max=254), plain_text],
     )
     password = PasswordField(
         "Password",
@@ -179,6 +174,7 @@ class MarketForm(PriceForm):
         validators=[
             InputRequired("Enter a web address."),
             Length(max=80),
+            plain_text,
             Regexp(SLUG_PATTERN, message="Use lowercase letters and digits joined by hyphens."),
         ],
     )
@@ -207,6 +203,7 @@ class PersonForm(FlaskForm):
             InputRequired("Enter their email address."),
             Email("Enter a valid email."),
             Length(max=254),
+            plain_text,
         ],
     )
     company = StringField("Company", validators=[Length(max=160), plain_text])
@@ -214,6 +211,7 @@ class PersonForm(FlaskForm):
         "NMLS ID (optional)",
         validators=[
             Optional(),
+            plain_text,
             Regexp(r"^\d{1,12}$", message="An NMLS ID is up to 12 digits."),
         ],
     )
@@ -237,6 +235,7 @@ class HostForm(FlaskForm):
             InputRequired("Enter their email."),
             Email("Enter a valid email."),
             Length(max=254),
+            plain_text,
         ],
     )
     time_zone = StringField(
@@ -248,6 +247,7 @@ class HostForm(FlaskForm):
         validators=[
             InputRequired("Enter the link prospects use to join."),
             Length(max=500),
+            plain_text,
             Regexp(r"^https://\S+$", message="Use a full https:// link."),
         ],
     )
@@ -257,13 +257,13 @@ class HostForm(FlaskForm):
 class TimeOffForm(FlaskForm):
     """A stretch of time off, in the host's own time zone."""
 
-    starts = StringField("From", validators=[InputRequired("Enter when it starts.")])
-    ends = StringField("Until", validators=[InputRequired("Enter when it ends.")])
+    starts = StringField("From", validators=[InputRequired("Enter when it starts."), plain_text])
+    ends = StringField("Until", validators=[InputRequired("Enter when it ends."), plain_text])
     reason = StringField("Reason (optional)", validators=[Length(max=200), plain_text])
 
 
 class BlackoutForm(FlaskForm):
     """A company-wide day without calls."""
 
-    day = StringField("Day", validators=[InputRequired("Enter the day.")])
+    day = StringField("Day", validators=[InputRequired("Enter the day."), plain_text])
     reason = StringField("Reason", validators=[Length(max=200), plain_text])

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from datetime import datetime
 from datetime import time
-from datetime import UTC
 from zoneinfo import ZoneInfo
 
 from flask import abort
@@ -16,6 +14,7 @@ from flask import render_template
 from flask import request
 from flask import url_for
 
+from ... import date_input
 from ... import host_admin
 from ... import host_feed
 from ...booking_mail import external_url
@@ -153,15 +152,15 @@ def host_hours(host_id: int):
     return redirect(url_for("admin.host_detail", host_id=host_id) + "#hours", 303)
 
 
-def _local(value: str, zone: ZoneInfo) -> datetime | None:
-    """A datetime-local value ("2026-12-24T09:00") in the host's zone, as UTC; None if bad."""
+def _local(field, zone: ZoneInfo, example: str) -> datetime | None:
+    """A datetime-local field in the host's zone, as UTC; None, with a message on it, if bad."""
     try:
-        moment = datetime.fromisoformat(value) if 10 <= len(value) <= 19 else None
+        return date_input.parse_local_moment(field.data, zone)
+    except date_input.OutOfRange as error:
+        field.errors = [error.message]
     except ValueError:
-        return None
-    if moment is None or moment.tzinfo is not None:
-        return None
-    return moment.replace(tzinfo=zone).astimezone(UTC)
+        field.errors = [f"Enter a date and time, such as {example}."]
+    return None
 
 
 @bp.post("/hosts/<int:host_id>/time-off")
@@ -172,11 +171,8 @@ def host_time_off(host_id: int):
     if not form.validate_on_submit():
         return _page(host, off_form=form, status=422)
     zone = ZoneInfo(host.time_zone)
-    starts, ends = _local(form.starts.data, zone), _local(form.ends.data, zone)
-    if starts is None:
-        form.starts.errors = ["Enter a date and time, such as 2026-12-24T09:00."]
-    if ends is None:
-        form.ends.errors = ["Enter a date and time, such as 2026-12-26T18:00."]
+    starts = _local(form.starts, zone, "2026-12-24T09:00")
+    ends = _local(form.ends, zone, "2026-12-26T18:00")
     if starts is None or ends is None:
         return _page(host, off_form=form, status=422)
     try:
@@ -220,7 +216,9 @@ def blackouts():
         status = 422
         if form.validate_on_submit():
             try:
-                day = date.fromisoformat(form.day.data.strip()[:10])
+                day = date_input.parse_day(form.day.data)
+            except date_input.OutOfRange as error:
+                form.day.errors = [error.message]
             except ValueError:
                 form.day.errors = ["Enter a day such as 2026-12-25."]
             else:
