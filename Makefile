@@ -13,9 +13,9 @@ FLASK := $(BIN)/flask --app wsgi
 
 .PHONY: install run test test-clock lint format bench clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --upgrade pip 'setuptools>=69'
 	$(BIN)/python -m pip install --quiet -e '.[postgres,redis,test]'
 	touch $@
 

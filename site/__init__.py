@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import os
+from importlib import import_module
 
 from flask import Flask
 from flask.logging import default_handler
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config
-from . import secret_links
-from .converters import IdConverter
 from .extensions import csrf
 from .extensions import db
 from .extensions import htmx
@@ -18,50 +17,41 @@ from .extensions import limiter
 from .extensions import login_manager
 from .extensions import migrate
 
+# Each feature's public blueprint (docs/architecture.md: one feature, one folder).
+BLUEPRINTS = (
+    "home.views",
+    "resources.views",
+    "tools.views",
+    "markets.views",
+    "waitlist.views",
+    "calls.views",
+    "calls.feed_views",
+)
+# The modules whose screens join the one admin blueprint at /admin (web/admin.py).
+ADMIN_SCREENS = (
+    "staff.admin_views",
+    "markets.admin_views",
+    "waitlist.admin_views",
+    "calls.admin_views",
+    "calls.host_views",
+    "mail.admin_views",
+)
+
 
 def create_app(test_config: dict | None = None) -> Flask:
-    """Build the app: settings, extensions, blueprints, security, errors and commands."""
-    app = Flask(__name__, instance_relative_config=True)
-    # Before any blueprint adds a rule: every <int:…> in a URL is then bounded.
-    app.url_map.converters["int"] = IdConverter
-    os.makedirs(app.instance_path, exist_ok=True)
-    app.config.from_mapping(config.from_environment(app.instance_path))
-    if test_config:
-        app.config.from_mapping(test_config)
-    if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = config.secret_key(app.instance_path)
-    app.config.setdefault(
-        "RATELIMIT_STORAGE_OPTIONS",
-        config.rate_limit_storage_options(app.config["RATELIMIT_STORAGE_URI"]),
-    )
-    # Flask verifies sessions with SECRET_KEY_FALLBACKS, but Flask-WTF signs and checks CSRF
-    # tokens with one key; itsdangerous takes a list (the last signs, any verifies), so a form
-    # opened before a key rotation can still be sent after it.
-    app.config.setdefault("WTF_CSRF_SECRET_KEY", secret_links.signing_keys(app.config))
-
-    register_extensions(app)
-    register_blueprints(app)
-
-    from . import page_cache
-
-    page_cache.init_app(app)
-
-    from . import security
-
-    security.init_app(app)
-
-    from . import errors
-
-    errors.init_app(app)
-
+    """Build the app: settings, extensions, audit, the web plumbing, the features, commands."""
+    from . import audit
     from . import cli
+    from . import web
 
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    config.init_app(app, test_config)
+    register_extensions(app)
+    audit.init_app(app)
+    web.init_app(app)
+    register_blueprints(app)
     cli.init_app(app)
-
-    from .cookie_session import LazyCookieSessionInterface
-
-    app.session_interface = LazyCookieSessionInterface()
-
     if app.config["PROXY_COUNT"]:
         n = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)
@@ -90,21 +80,11 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """Mount one blueprint per audience."""
-    from .views import admin
-    from .views import book
-    from .views import feeds
-    from .views import main
-    from .views import markets
-    from .views import resources
-    from .views import tools
-    from .views import waitlist
+    """Mount each feature's blueprint, and the admin blueprint with every feature's screens."""
+    from .web import admin
 
-    app.register_blueprint(main.bp)
-    app.register_blueprint(resources.bp)
-    app.register_blueprint(tools.bp)
-    app.register_blueprint(markets.bp)
+    for name in ADMIN_SCREENS:
+        import_module(f"{__name__}.{name}")  # its routes join admin.bp
     app.register_blueprint(admin.bp)
-    app.register_blueprint(waitlist.bp)
-    app.register_blueprint(book.bp)
-    app.register_blueprint(feeds.bp)
+    for name in BLUEPRINTS:
+        app.register_blueprint(import_module(f"{__name__}.{name}").bp)

@@ -30,10 +30,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from . import booking_mail
 from . import capacity
 from . import secret_links
-from . import waitlist
+from .calls import mail
 from .clock import utcnow
 from .database import write_transaction
 from .extensions import db
@@ -47,6 +46,7 @@ from .models import Market
 from .models import NO_SHOW
 from .models import TimeOff
 from .models import WeeklyHours
+from .waitlist import places
 
 MIDNIGHT = time(0, 0)
 
@@ -675,8 +675,8 @@ def book(
         offer = None
         if offer_token:
             try:
-                offer = waitlist.accept_offer_in(session, offer_token, market.id, now)
-            except waitlist.EntryGone:
+                offer = places.accept_offer_in(session, offer_token, market.id, now)
+            except places.EntryGone:
                 existing = _by_form_hash(session, form_hash)  # a twin won the market lock
                 if existing is not None:
                     return existing, manage_token(existing), False
@@ -728,8 +728,8 @@ def book(
             booking.quote = None  # the confirmation says the quote will follow by email
         session.flush()
         if offer is not None:
-            waitlist.offer_booked_in(session, offer, booking)
-        booking_mail.queue_confirmation(booking)
+            places.offer_booked_in(session, offer, booking)
+        mail.queue_confirmation(booking)
     return booking, manage_token(booking), True
 
 
@@ -778,8 +778,8 @@ def reschedule(token: str, start: datetime, now: datetime | None = None) -> Book
         except IntegrityError:
             raise SlotTaken("That time was just taken. Please choose another time.") from None
         session.refresh(booking, ["host"])
-        waitlist.call_moved_in(session, booking, now)
-        booking_mail.queue_rescheduled(booking)
+        places.call_moved_in(session, booking, now)
+        mail.queue_rescheduled(booking)
     return booking
 
 
@@ -796,8 +796,8 @@ def cancel(token: str, now: datetime | None = None) -> Booking:
         booking.cancelled_at = now
         booking.updated_at = now
         booking.sequence += 1
-        waitlist.call_cancelled_in(session, booking, now)
-        booking_mail.queue_cancelled(booking)
+        places.call_cancelled_in(session, booking, now)
+        mail.queue_cancelled(booking)
     return booking
 
 

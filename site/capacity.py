@@ -23,7 +23,6 @@ from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from . import waitlist_mail
 from .clock import utcnow
 from .database import write_transaction
 from .extensions import db
@@ -36,6 +35,7 @@ from .models import Quote
 from .models import Seat
 from .models import SEATED
 from .models import WaitlistEntry
+from .waitlist import mail
 
 FEW_LEFT = 2  # 1 or 2 open seats show as "Few left"
 MAX_CAP = 1000
@@ -502,7 +502,7 @@ def advance_queue_in(session, market: Market, now: datetime) -> QueueChanges:
         entry.ended_at = now
         if hold_seat.released_at is None:
             hold_seat.released_at = now
-        waitlist_mail.queue_expired(entry, booked=booked)
+        mail.queue_expired(entry, booked=booked)
         changes.expired.append(entry)
     session.flush()
     seated, held, _waiting = session.execute(select(*_count_columns(market.id, now))).one()
@@ -537,7 +537,7 @@ def advance_queue_in(session, market: Market, now: datetime) -> QueueChanges:
         entry.offer_seat_id = hold_seat.id
         entry.offered_at = now
         entry.offer_expires_at = deadline
-        waitlist_mail.queue_offer(entry)
+        mail.queue_offer(entry)
         changes.offered.append(entry)
     session.flush()
     return changes

@@ -13,12 +13,12 @@ from flask import Flask
 @click.option("--bookings", default=50_000, show_default=True, help="Bookings, with --scale.")
 def seed_demo_command(scale: bool, markets: int, hosts: int, bookings: int):
     """Load demo data when the database is empty (safe to run every start)."""
-    from . import demo
+    from .demo import seed
 
-    loaded = demo.seed_if_empty()
+    loaded = seed.seed_if_empty()
     click.echo("Demo data loaded." if loaded else "Database already has data; nothing loaded.")
     if scale:
-        from .demo_scale import seed_scale
+        from .demo.scale import seed_scale
 
         added = seed_scale(markets=markets, hosts=hosts, bookings=bookings)
         click.echo(
@@ -35,15 +35,15 @@ def seed_demo_command(scale: bool, markets: int, hosts: int, bookings: int):
 )
 def create_staff_command(email: str, name: str, generate: bool):
     """Make a staff account for the admin; asks for its password (typed twice, hidden)."""
-    from . import staff
+    from .staff import accounts
 
     if generate:
-        password = staff.generate_password()
+        password = accounts.generate_password()
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        account = staff.create_staff(email, password, name=name)
-    except staff.StaffError as error:
+        account = accounts.create_staff(email, password, name=name)
+    except accounts.StaffError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Staff account created for {account.email}.")
     if generate:
@@ -66,9 +66,9 @@ def send_mail_command(limit: int):
     """Deliver queued outbox mail over SMTP (needs MAIL_SERVER); failures are retried later."""
     from flask import current_app
 
-    from . import notify
+    from .mail import outbox
 
-    report = notify.deliver_queued(current_app.config, limit=limit)
+    report = outbox.deliver_queued(current_app.config, limit=limit)
     if report.skipped:
         click.echo("MAIL_SERVER is not set: queued mail stays in the outbox.")
         return

@@ -158,3 +158,21 @@ def from_environment(instance_path: str) -> dict:
         "WAITLIST_HOLD_DAYS_AFTER_CALL": _int("WAITLIST_HOLD_DAYS_AFTER_CALL", 7),
         "WAITLIST_RATE_LIMIT": os.environ.get("WAITLIST_RATE_LIMIT", "10 per hour;3 per minute"),
     }
+
+
+def init_app(app, test_config: dict | None = None) -> None:
+    """Load the settings: the environment's, then the test's, then what derives from them."""
+    from .secret_links import signing_keys
+
+    app.config.from_mapping(from_environment(app.instance_path))
+    if test_config:
+        app.config.from_mapping(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = secret_key(app.instance_path)
+    app.config.setdefault(
+        "RATELIMIT_STORAGE_OPTIONS", rate_limit_storage_options(app.config["RATELIMIT_STORAGE_URI"])
+    )
+    # Flask verifies sessions with SECRET_KEY_FALLBACKS, but Flask-WTF signs and checks CSRF
+    # tokens with one key; itsdangerous takes a list (the last signs, any verifies), so a form
+    # opened before a key rotation can still be sent after it.
+    app.config.setdefault("WTF_CSRF_SECRET_KEY", signing_keys(app.config))

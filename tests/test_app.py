@@ -8,7 +8,7 @@ import pytest
 from flask import abort
 
 from mortgage_connect import config
-from mortgage_connect.security import CONTENT_SECURITY_POLICY
+from mortgage_connect.web.security import CONTENT_SECURITY_POLICY
 from tests.conftest import free_port
 from tests.conftest import make_app
 from tests.conftest import require

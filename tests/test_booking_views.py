@@ -22,7 +22,7 @@ from mortgage_connect.clock import utcnow
 from mortgage_connect.extensions import db
 from mortgage_connect.models import Booking
 from mortgage_connect.models import OutboxMessage
-from mortgage_connect.when import when
+from mortgage_connect.web.formatting import when
 from tests.booking_helpers import form_data
 from tests.booking_helpers import free_times
 from tests.booking_helpers import iso

@@ -9,16 +9,16 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from mortgage_connect.calculator import compare
-from mortgage_connect.calculator import cost
-from mortgage_connect.calculator import evaluate
-from mortgage_connect.calculator import EXAMPLE
-from mortgage_connect.calculator import format_money
-from mortgage_connect.calculator import InputError
-from mortgage_connect.calculator import PARAM_NAMES
-from mortgage_connect.calculator import parse
-from mortgage_connect.calculator import SourceInput
-from mortgage_connect.calculator import SPECS
+from mortgage_connect.tools.calculator import compare
+from mortgage_connect.tools.calculator import cost
+from mortgage_connect.tools.calculator import evaluate
+from mortgage_connect.tools.calculator import EXAMPLE
+from mortgage_connect.tools.calculator import format_money
+from mortgage_connect.tools.calculator import InputError
+from mortgage_connect.tools.calculator import PARAM_NAMES
+from mortgage_connect.tools.calculator import parse
+from mortgage_connect.tools.calculator import SourceInput
+from mortgage_connect.tools.calculator import SPECS
 
 
 def numbers(**overrides) -> SourceInput:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from mortgage_connect import content
-from mortgage_connect import search
+from mortgage_connect.resources import content
+from mortgage_connect.resources import search
 from tests.conftest import make_app
 from tests.conftest import ROOT
 

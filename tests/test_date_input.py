@@ -14,13 +14,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mortgage_connect import booking
-from mortgage_connect.date_input import FIRST_DAY
-from mortgage_connect.date_input import LAST_DAY
-from mortgage_connect.date_input import OutOfRange
-from mortgage_connect.date_input import parse_day
-from mortgage_connect.date_input import parse_local_moment
-from mortgage_connect.date_input import parse_moment
-from mortgage_connect.date_input import parse_month
+from mortgage_connect.web.date_input import FIRST_DAY
+from mortgage_connect.web.date_input import LAST_DAY
+from mortgage_connect.web.date_input import OutOfRange
+from mortgage_connect.web.date_input import parse_day
+from mortgage_connect.web.date_input import parse_local_moment
+from mortgage_connect.web.date_input import parse_moment
+from mortgage_connect.web.date_input import parse_month
 
 CHICAGO = ZoneInfo("America/Chicago")
 # The zones furthest ahead of and behind UTC.

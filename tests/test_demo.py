@@ -11,13 +11,13 @@ from sqlalchemy import func
 from sqlalchemy import select
 
 from mortgage_connect import capacity
-from mortgage_connect import demo
-from mortgage_connect import market_search
 from mortgage_connect.capacity import Status
 from mortgage_connect.clock import utcnow
+from mortgage_connect.demo import seed
 from mortgage_connect.extensions import db
 from mortgage_connect.geo import split_states
 from mortgage_connect.geo import US_STATES
+from mortgage_connect.markets import search
 from mortgage_connect.models import Market
 from mortgage_connect.models import Seat
 
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.clock
 
 
 def test_metro_file_is_complete_and_consistent():
-    metros = demo.load_metros()
+    metros = seed.load_metros()
     assert [m.rank for m in metros] == list(range(1, 51))
     populations = [m.population for m in metros]
     assert populations == sorted(populations, reverse=True)
@@ -41,7 +41,7 @@ def test_metro_file_is_complete_and_consistent():
 
 
 def test_metro_file_has_the_right_names_and_zones():
-    by_slug = {m.slug: m for m in demo.load_metros()}
+    by_slug = {m.slug: m for m in seed.load_metros()}
     assert by_slug["dallas-fort-worth"].official_name == "Dallas-Fort Worth-Arlington, TX"
     assert by_slug["dallas-fort-worth"].name == "Dallas–Fort Worth"
     assert "Fort Worth" in by_slug["dallas-fort-worth"].principal_cities
@@ -64,7 +64,7 @@ def test_metro_file_has_the_right_names_and_zones():
 
 def test_terms_grow_with_market_size():
     sizes = [500_000, 2_500_000, 4_000_000, 7_000_000, 19_000_000]
-    terms = [demo.terms_for(p) for p in sizes]
+    terms = [seed.terms_for(p) for p in sizes]
     caps = [t["seat_cap"] for t in terms]
     prices = [t["price_per_lead_cents"] for t in terms]
     assert caps == sorted(caps) and caps[0] < caps[-1]
@@ -73,17 +73,17 @@ def test_terms_grow_with_market_size():
 
 
 def test_seed_loads_fifty_markets_once(app):
-    assert demo.seed_if_empty() is True
+    assert seed.seed_if_empty() is True
     assert db.session.scalar(select(func.count(Market.id))) == 50
     seats = db.session.scalar(select(func.count(Seat.id)))
     assert seats > 50
-    assert demo.seed_if_empty() is False  # idempotent: nothing loaded the second time
+    assert seed.seed_if_empty() is False  # idempotent: nothing loaded the second time
     assert db.session.scalar(select(func.count(Market.id))) == 50
     assert db.session.scalar(select(func.count(Seat.id))) == seats
 
 
 def test_seeded_markets_show_every_status_and_never_exceed_the_cap(app):
-    demo.seed_if_empty()
+    seed.seed_if_empty()
     availabilities = capacity.all_availability()
     statuses = {a.status for a in availabilities}
     assert statuses == {Status.OPEN, Status.FEW_LEFT, Status.FULL}
@@ -94,7 +94,7 @@ def test_seeded_markets_show_every_status_and_never_exceed_the_cap(app):
         assert sheet is not None and sheet.price_per_lead_cents > 0
     # Some markets carry a price history.
     assert len(capacity.price_history(capacity.get_market("hartford").id)) == 2
-    found = market_search.search_markets("Fort Worth")
+    found = search.search_markets("Fort Worth")
     assert [a.market.slug for a in found.results] == ["dallas-fort-worth"]
 
 
@@ -109,7 +109,7 @@ def test_seed_adds_three_hosts_in_different_us_zones_with_free_times(app):
     from mortgage_connect.models import BlackoutDay
     from mortgage_connect.models import Host
 
-    demo.seed_if_empty()
+    seed.seed_if_empty()
     hosts = db.session.scalars(select(Host).order_by(Host.id)).all()
     assert len(hosts) == 3
     assert len({h.time_zone for h in hosts}) == 3
@@ -121,5 +121,5 @@ def test_seed_adds_three_hosts_in_different_us_zones_with_free_times(app):
     now = utcnow()
     days = [(now + timedelta(days=d)).astimezone(tz).date() for d in range(1, 8)]
     assert any(booking.day_slots(day, tz) for day in days)  # a week always has working days
-    assert demo.seed_if_empty() is False
+    assert seed.seed_if_empty() is False
     assert db.session.scalar(select(func.count(Host.id))) == 3

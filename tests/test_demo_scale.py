@@ -7,9 +7,9 @@ from datetime import timedelta
 from sqlalchemy import func
 from sqlalchemy import select
 
-from mortgage_connect import demo
 from mortgage_connect.clock import utcnow
-from mortgage_connect.demo_scale import seed_scale
+from mortgage_connect.demo import seed
+from mortgage_connect.demo.scale import seed_scale
 from mortgage_connect.extensions import db
 from mortgage_connect.models import Booking
 from mortgage_connect.models import Host
@@ -21,7 +21,7 @@ def _count(model) -> int:
 
 
 def test_scale_seed_tops_up_to_the_totals_once(app):
-    demo.seed_if_empty()
+    seed.seed_if_empty()
     added = seed_scale(markets=70, hosts=7, bookings=420)
     assert added == {"markets": 20, "hosts": 4, "bookings": 420}
     assert (_count(Market), _count(Host), _count(Booking)) == (70, 7, 420)
@@ -39,7 +39,7 @@ def test_scale_seed_tops_up_to_the_totals_once(app):
 
 
 def test_a_second_top_up_keeps_clear_of_existing_calls(app):
-    demo.seed_if_empty()
+    seed.seed_if_empty()
     seed_scale(markets=50, hosts=3, bookings=3)
     # Topping up by the same number again would pick the very same host and time for each.
     assert seed_scale(markets=50, hosts=3, bookings=6)["bookings"] == 3
@@ -48,7 +48,7 @@ def test_a_second_top_up_keeps_clear_of_existing_calls(app):
 
 
 def test_the_site_serves_the_scale_data(app, client):
-    demo.seed_if_empty()
+    seed.seed_if_empty()
     seed_scale(markets=60, hosts=5, bookings=300)
     copy = db.session.scalars(select(Market.slug).order_by(Market.id.desc()).limit(1)).one()
     assert copy.endswith("-59")

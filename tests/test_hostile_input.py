@@ -34,17 +34,14 @@ from wtforms import TextAreaField
 from wtforms.fields.core import UnboundField
 
 from mortgage_connect import booking
-from mortgage_connect import calculator
 from mortgage_connect import capacity
-from mortgage_connect import content
-from mortgage_connect import demo
-from mortgage_connect import forms as public_forms
-from mortgage_connect import host_feed
-from mortgage_connect import staff
-from mortgage_connect import waitlist
 from mortgage_connect.audit import Actor
+from mortgage_connect.calls import forms as call_forms
+from mortgage_connect.calls import host_feed
 from mortgage_connect.clock import utcnow
+from mortgage_connect.demo.seed import seed_if_empty
 from mortgage_connect.extensions import db
+from mortgage_connect.markets import forms as market_forms
 from mortgage_connect.models import BlackoutDay
 from mortgage_connect.models import Booking
 from mortgage_connect.models import Host
@@ -52,8 +49,14 @@ from mortgage_connect.models import OutboxMessage
 from mortgage_connect.models import Seat
 from mortgage_connect.models import TimeOff
 from mortgage_connect.models import WaitlistEntry
-from mortgage_connect.views.admin import forms as admin_forms
-from mortgage_connect.views.admin.blueprint import PUBLIC_ENDPOINTS
+from mortgage_connect.resources import content
+from mortgage_connect.staff import accounts
+from mortgage_connect.staff import forms as staff_forms
+from mortgage_connect.tools import calculator
+from mortgage_connect.waitlist import forms as waitlist_forms
+from mortgage_connect.waitlist import places
+from mortgage_connect.web.admin import PUBLIC_ENDPOINTS
+from mortgage_connect.web.forms import plain_text
 from tests.admin.conftest import admin_client
 from tests.admin.conftest import sign_in
 from tests.booking_helpers import form_data
@@ -102,23 +105,23 @@ GENERIC_QUERY = {"start", "day", "month", "tz", "q", "page", "market", "host", "
 
 # What each POST endpoint reads from its form (the prefixed admin forms share one page).
 FORMS = {
-    "book.details": public_forms.BookingForm,
-    "book.reschedule_confirm": public_forms.ConfirmForm,
-    "book.cancel": public_forms.ConfirmForm,
-    "waitlist.join": public_forms.WaitlistForm,
-    "waitlist.leave": public_forms.ConfirmWaitlistForm,
-    "waitlist.decline": public_forms.ConfirmWaitlistForm,
-    "admin.login": admin_forms.SignInForm,
-    "admin.reauth": admin_forms.ConfirmPasswordForm,
-    "admin.market_cap": admin_forms.CapForm,
-    "admin.market_prices": admin_forms.PriceForm,
-    "admin.market_new": admin_forms.MarketForm,
-    "admin.seat_add": (admin_forms.PersonForm, "seat-"),
-    "admin.hold_add": (admin_forms.HoldForm, "hold-"),
-    "admin.host_new": admin_forms.HostForm,
-    "admin.host_detail": admin_forms.HostForm,
-    "admin.host_time_off": admin_forms.TimeOffForm,
-    "admin.blackouts": admin_forms.BlackoutForm,
+    "book.details": call_forms.BookingForm,
+    "book.reschedule_confirm": call_forms.ConfirmForm,
+    "book.cancel": call_forms.ConfirmForm,
+    "waitlist.join": waitlist_forms.WaitlistForm,
+    "waitlist.leave": waitlist_forms.ConfirmWaitlistForm,
+    "waitlist.decline": waitlist_forms.ConfirmWaitlistForm,
+    "admin.login": staff_forms.SignInForm,
+    "admin.reauth": staff_forms.ConfirmPasswordForm,
+    "admin.market_cap": market_forms.CapForm,
+    "admin.market_prices": market_forms.PriceForm,
+    "admin.market_new": market_forms.MarketForm,
+    "admin.seat_add": (market_forms.PersonForm, "seat-"),
+    "admin.hold_add": (market_forms.HoldForm, "hold-"),
+    "admin.host_new": call_forms.HostForm,
+    "admin.host_detail": call_forms.HostForm,
+    "admin.host_time_off": call_forms.TimeOffForm,
+    "admin.blackouts": call_forms.BlackoutForm,
 }
 FORM_FIELDS = {
     "admin.host_hours": [f"hours-{weekday}" for weekday in range(7)],
@@ -261,7 +264,7 @@ def _free_starts(market_zone: str) -> list:
 
 def seed() -> Site:
     """Demo data, three calls, three people waiting, a host's feed and a staff account."""
-    demo.seed_if_empty()
+    seed_if_empty()
     every = capacity.all_availability()
     open_markets = [a.market for a in every if not a.full]
     full = next(a.market for a in every if a.full)
@@ -271,7 +274,7 @@ def seed() -> Site:
     kept, kept_token = _booking(book_at, starts[0], 1)
     spare, spare_token = _booking(book_at, starts[1], 2)
     joined = [
-        waitlist.join(
+        places.join(
             full.id,
             name=f"Waiter {n}",
             email=f"waiter{n}@lender.example",
@@ -282,7 +285,7 @@ def seed() -> Site:
     ]
     hosts = list(db.session.scalars(select(Host.id).order_by(Host.id)))
     feed_token = host_feed.rotate(Actor.command_line(), hosts[0])
-    staff.create_staff(STAFF_EMAIL, STAFF_PASSWORD, name="Dana Reyes")
+    accounts.create_staff(STAFF_EMAIL, STAFF_PASSWORD, name="Dana Reyes")
     articles = content.published_articles()
     soon = (utcnow() + timedelta(days=30)).date()
     path = {
@@ -605,7 +608,7 @@ def booked(app, client):
 @pytest.fixture
 def staff_client(app):
     """A client signed in as a staff member."""
-    staff.create_staff(STAFF_EMAIL, STAFF_PASSWORD, name="Dana Reyes")
+    accounts.create_staff(STAFF_EMAIL, STAFF_PASSWORD, name="Dana Reyes")
     client = admin_client(app)
     assert sign_in(client, STAFF_EMAIL, STAFF_PASSWORD).status_code == 303
     return client
@@ -750,11 +753,9 @@ def text_fields():
     Hidden fields carry the site's own values, each parsed strictly; the calculator's
     numbers are read by the calculator and never stored.
     """
-    for module in (public_forms, admin_forms):
+    for module in (call_forms, market_forms, staff_forms, waitlist_forms):
         for form in vars(module).values():
             if not (isinstance(form, type) and issubclass(form, FlaskForm)):
-                continue
-            if form is public_forms.CostPerFundedLoanForm:
                 continue
             for name in dir(form):
                 unbound = getattr(form, name)
@@ -768,6 +769,6 @@ def test_every_text_field_of_every_form_refuses_control_characters():
     missing = [
         f"{form.__name__}.{name}"
         for form, name, unbound in fields
-        if public_forms.plain_text not in unbound.kwargs.get("validators", ())
+        if plain_text not in unbound.kwargs.get("validators", ())
     ]
     assert not missing, f"these text fields take control characters: {missing}"

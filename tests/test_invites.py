@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
-from mortgage_connect.invites import CANCEL
-from mortgage_connect.invites import Invite
-from mortgage_connect.invites import render_ics
-from mortgage_connect.invites import REQUEST
+from mortgage_connect.calls.invites import CANCEL
+from mortgage_connect.calls.invites import Invite
+from mortgage_connect.calls.invites import render_ics
+from mortgage_connect.calls.invites import REQUEST
 
 STARTS = datetime(2027, 3, 15, 9, 30, tzinfo=ZoneInfo("America/Chicago"))
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from mortgage_connect import capacity
-from mortgage_connect import demo
-from mortgage_connect import market_search
 from mortgage_connect.capacity import all_availability
-from mortgage_connect.demo_scale import seed_scale
+from mortgage_connect.demo import seed
+from mortgage_connect.demo.scale import seed_scale
 from mortgage_connect.geo import fold_words
+from mortgage_connect.markets import search
 from tests.market_helpers import make_market
 
 
@@ -58,27 +58,27 @@ def three_markets(app):
     ],
 )
 def test_search_by_metro_state_and_city(three_markets, query, slugs):
-    found = market_search.search_markets(query)
+    found = search.search_markets(query)
     assert [a.market.slug for a in found.results] == slugs
     assert found.total == 3
 
 
 def test_search_is_accent_insensitive(app):
     make_market("san-jose", name="San José", states="CA", aliases="San José; Sunnyvale")
-    assert [a.market.slug for a in market_search.search_markets("san jose").results] == ["san-jose"]
-    assert [a.market.slug for a in market_search.search_markets("SAN JOSÉ").results] == ["san-jose"]
+    assert [a.market.slug for a in search.search_markets("san jose").results] == ["san-jose"]
+    assert [a.market.slug for a in search.search_markets("SAN JOSÉ").results] == ["san-jose"]
 
 
 def test_state_filter(three_markets):
-    found = market_search.search_markets("", "va")
+    found = search.search_markets("", "va")
     assert found.state == "VA" and found.state_name == "Virginia"
     assert [a.market.slug for a in found.results] == ["washington-dc"]
     assert ("WI", "Wisconsin") in found.states and ("TX", "Texas") in found.states
-    assert market_search.search_markets("", "AK").results == []  # a state without markets
-    with pytest.raises(market_search.UnknownState):
-        market_search.search_markets("", "ZZ")
-    with pytest.raises(market_search.UnknownState):
-        market_search.search_markets("", "Texas")
+    assert search.search_markets("", "AK").results == []  # a state without markets
+    with pytest.raises(search.UnknownState):
+        search.search_markets("", "ZZ")
+    with pytest.raises(search.UnknownState):
+        search.search_markets("", "Texas")
 
 
 @pytest.mark.parametrize(
@@ -93,7 +93,7 @@ def test_state_filter(three_markets):
     ],
 )
 def test_check_market_best_match(three_markets, query, best, others):
-    result = market_search.check_market(query)
+    result = search.check_market(query)
     assert (result.best.market.slug if result.best else None) == best
     assert [a.market.slug for a in result.others] == others
 
@@ -113,10 +113,10 @@ def _python_search(query: str, state: str | None) -> list[str]:
 
 
 def _every_page(query: str, state: str | None, per_page: int) -> list[str]:
-    first = market_search.search_markets(query, state, 1, per_page)
+    first = search.search_markets(query, state, 1, per_page)
     slugs = [a.market.slug for a in first.results]
     for number in range(2, first.page.pages + 1):
-        found = market_search.search_markets(query, state, number, per_page)
+        found = search.search_markets(query, state, number, per_page)
         assert found.page.number == number and len(found.results) <= per_page
         slugs += [a.market.slug for a in found.results]
     assert len(slugs) == first.matched
@@ -141,13 +141,13 @@ def _every_page(query: str, state: str | None, per_page: int) -> list[str]:
     ],
 )
 def test_pages_hold_what_the_whole_list_held_in_the_same_order(app, query, state):
-    demo.seed_if_empty()
+    seed.seed_if_empty()
     seed_scale(markets=130, hosts=2, bookings=0)
     assert _every_page(query, state, per_page=7) == _python_search(query, state)
 
 
 def test_page_past_the_last_shows_the_last(three_markets):
-    found = market_search.search_markets("", None, 5, per_page=2)
+    found = search.search_markets("", None, 5, per_page=2)
     assert found.page.number == 2 and found.page.moved and found.page.asked == 5
     assert [a.market.slug for a in found.results] == ["washington-dc"]
     assert found.matched == 3 and found.total == 3
@@ -155,6 +155,6 @@ def test_page_past_the_last_shows_the_last(three_markets):
 
 def test_page_of_market(three_markets):
     slugs = ["dallas-fort-worth", "minneapolis-st-paul", "washington-dc"]
-    pages = [market_search.page_of_market(capacity.get_market(s).id, per_page=2) for s in slugs]
+    pages = [search.page_of_market(capacity.get_market(s).id, per_page=2) for s in slugs]
     assert pages == [1, 1, 2]
-    assert market_search.page_of_market(9999) == 1
+    assert search.page_of_market(9999) == 1

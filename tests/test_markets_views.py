@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from sqlalchemy import event
 
 from mortgage_connect import capacity
-from mortgage_connect import page_cache
 from mortgage_connect.extensions import db
+from mortgage_connect.web import page_cache
 from tests.conftest import make_app
 from tests.market_helpers import make_market
 from tests.market_helpers import PRICES

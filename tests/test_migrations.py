@@ -20,10 +20,10 @@ from sqlalchemy import text
 from mortgage_connect import booking
 from mortgage_connect import capacity
 from mortgage_connect import secret_links
-from mortgage_connect import waitlist
 from mortgage_connect.extensions import db
 from mortgage_connect.models import Booking
 from mortgage_connect.models import OutboxMessage
+from mortgage_connect.waitlist import places
 from tests.booking_helpers import free_times
 from tests.booking_helpers import make_host
 from tests.booking_helpers import make_market
@@ -196,10 +196,10 @@ def test_waitlist_places_from_before_keep_their_links(scratch_url):
     columns = run_sql(scratch_url, "SELECT * FROM waitlist_entries")[0]._asdict()
     assert "token_seed" not in columns and columns["link_id"]
     with site(scratch_url):
-        assert waitlist.find(old_link).id == entry_id
+        assert places.find(old_link).id == entry_id
         capacity.release_seat(seat_id)  # a seat opens: the offer goes out by email
         offer = db.session.query(OutboxMessage).order_by(OutboxMessage.id.desc()).first()
-        new_link = waitlist.status_token(waitlist.find(old_link))
+        new_link = places.status_token(places.find(old_link))
         assert new_link != old_link and f"offer={new_link}" in offer.text_body
-        assert waitlist.check_offer(old_link, market_id).id == entry_id
-        assert waitlist.check_offer(new_link, market_id).id == entry_id
+        assert places.check_offer(old_link, market_id).id == entry_id
+        assert places.check_offer(new_link, market_id).id == entry_id

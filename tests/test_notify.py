@@ -18,12 +18,12 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 from sqlalchemy import select
 
-from mortgage_connect import notify
+from mortgage_connect.calls.invites import Invite
+from mortgage_connect.calls.invites import render_ics
+from mortgage_connect.calls.invites import REQUEST
 from mortgage_connect.clock import utcnow
 from mortgage_connect.extensions import db
-from mortgage_connect.invites import Invite
-from mortgage_connect.invites import render_ics
-from mortgage_connect.invites import REQUEST
+from mortgage_connect.mail import outbox
 from mortgage_connect.models import OutboxMessage
 from tests.booking_helpers import form_data
 from tests.booking_helpers import free_times
@@ -92,10 +92,10 @@ def queued():
 
 
 def test_queue_mail_belongs_to_the_callers_transaction(app):
-    notify.queue_mail("pat@example.com", "Rolled back", "text")
+    outbox.queue_mail("pat@example.com", "Rolled back", "text")
     db.session.rollback()
     assert queued() == []
-    notify.queue_mail("pat@example.com", "Kept", "text", "<p>html</p>")
+    outbox.queue_mail("pat@example.com", "Kept", "text", "<p>html</p>")
     db.session.commit()
     (message,) = queued()
     assert (message.subject, message.status, message.attempts) == ("Kept", "queued", 0)
@@ -104,17 +104,17 @@ def test_queue_mail_belongs_to_the_callers_transaction(app):
 
 def test_delivers_queued_mail_with_the_invite_attached(app, smtp_server):
     ics = sample_invite()
-    notify.queue_mail(
+    outbox.queue_mail(
         "pat@example.com",
         "Your call is booked",
         "Plain words.",
         "<p>HTML words.</p>",
-        [notify.calendar_attachment(ics, REQUEST)],
+        [outbox.calendar_attachment(ics, REQUEST)],
         to_name="Pat Prospect",
     )
     db.session.commit()
 
-    report = notify.deliver_queued(mail_config(app, smtp_server.port))
+    report = outbox.deliver_queued(mail_config(app, smtp_server.port))
 
     assert (report.sent, report.retrying, report.failed) == (1, 0, 0)
     (received,) = smtp_server.received
@@ -133,7 +133,7 @@ def test_delivers_queued_mail_with_the_invite_attached(app, smtp_server):
     (message,) = queued()
     assert message.status == "sent" and message.attempts == 1 and message.sent_at is not None
     # Nothing is sent twice.
-    assert notify.deliver_queued(mail_config(app, smtp_server.port)).sent == 0
+    assert outbox.deliver_queued(mail_config(app, smtp_server.port)).sent == 0
     assert len(smtp_server.received) == 1
 
 
@@ -154,10 +154,10 @@ def test_login_when_a_username_is_configured(app):
     )
     controller.start()
     try:
-        notify.queue_mail("pat@example.com", "Hello", "text")
+        outbox.queue_mail("pat@example.com", "Hello", "text")
         db.session.commit()
         config = mail_config(app, controller.port, MAIL_USERNAME="mailer", MAIL_PASSWORD="s3cret")
-        assert notify.deliver_queued(config).sent == 1
+        assert outbox.deliver_queued(config).sent == 1
     finally:
         controller.stop()
     assert logins == [(b"mailer", b"s3cret")]
@@ -165,13 +165,13 @@ def test_login_when_a_username_is_configured(app):
 
 
 def test_failures_are_recorded_retried_then_given_up(app):
-    notify.queue_mail("pat@example.com", "Hello", "text")
+    outbox.queue_mail("pat@example.com", "Hello", "text")
     db.session.commit()
     dead_port = free_port()  # nothing listens here
     config = mail_config(app, dead_port, MAIL_MAX_ATTEMPTS=3, MAIL_TIMEOUT_SECONDS=2)
     now = utcnow()
 
-    first = notify.deliver_queued(config, now=now)
+    first = outbox.deliver_queued(config, now=now)
     (message,) = queued()
     assert (first.sent, first.retrying, first.failed) == (0, 1, 0)
     assert message.status == "queued" and message.attempts == 1
@@ -179,50 +179,50 @@ def test_failures_are_recorded_retried_then_given_up(app):
     assert message.not_before > now
 
     # Not due yet: nothing is tried.
-    assert notify.deliver_queued(config, now=now + timedelta(seconds=5)).retrying == 0
+    assert outbox.deliver_queued(config, now=now + timedelta(seconds=5)).retrying == 0
     assert queued()[0].attempts == 1
 
-    notify.deliver_queued(config, now=now + timedelta(hours=1))
-    last = notify.deliver_queued(config, now=now + timedelta(hours=2))
+    outbox.deliver_queued(config, now=now + timedelta(hours=1))
+    last = outbox.deliver_queued(config, now=now + timedelta(hours=2))
     (message,) = queued()
     assert last.failed == 1
     assert message.status == "failed" and message.attempts == 3
 
 
 def test_a_refused_message_is_retried_and_later_delivered(app, smtp_server):
-    notify.queue_mail("pat@example.com", "Hello", "text")
+    outbox.queue_mail("pat@example.com", "Hello", "text")
     db.session.commit()
     config = mail_config(app, smtp_server.port)
     smtp_server.refuse = True
     now = utcnow()
-    assert notify.deliver_queued(config, now=now).retrying == 1
+    assert outbox.deliver_queued(config, now=now).retrying == 1
     assert "554" in queued()[0].last_error
     smtp_server.refuse = False
-    assert notify.deliver_queued(config, now=now + timedelta(hours=1)).sent == 1
+    assert outbox.deliver_queued(config, now=now + timedelta(hours=1)).sent == 1
     (message,) = queued()
     assert message.status == "sent" and message.attempts == 2 and message.last_error is None
 
 
 def test_without_mail_server_mail_stays_in_the_outbox(app):
-    notify.queue_mail("pat@example.com", "Hello", "text")
+    outbox.queue_mail("pat@example.com", "Hello", "text")
     db.session.commit()
-    report = notify.deliver_queued({**app.config, "MAIL_SERVER": ""})
+    report = outbox.deliver_queued({**app.config, "MAIL_SERVER": ""})
     assert report.skipped
     assert queued()[0].status == "queued"
 
 
 def test_a_message_is_claimed_by_one_sender_only(app):
-    message = notify.queue_mail("pat@example.com", "Hello", "text")
+    message = outbox.queue_mail("pat@example.com", "Hello", "text")
     db.session.commit()
     now = utcnow()
-    assert notify._claim(message.id, now) is True
-    assert notify._claim(message.id, now) is False  # the lease is held
-    assert notify._claim(message.id, now + notify.LEASE + timedelta(seconds=1)) is True
+    assert outbox._claim(message.id, now) is True
+    assert outbox._claim(message.id, now) is False  # the lease is held
+    assert outbox._claim(message.id, now + outbox.LEASE + timedelta(seconds=1)) is True
 
 
 def test_two_senders_at_once_send_each_message_once(app, smtp_server):
     for i in range(12):
-        notify.queue_mail(f"p{i}@example.com", f"Message {i}", "text")
+        outbox.queue_mail(f"p{i}@example.com", f"Message {i}", "text")
     db.session.commit()
     config = mail_config(app, smtp_server.port)
     reports = []
@@ -231,7 +231,7 @@ def test_two_senders_at_once_send_each_message_once(app, smtp_server):
     def sender():
         with app.app_context():
             barrier.wait()
-            reports.append(notify.deliver_queued(config))
+            reports.append(outbox.deliver_queued(config))
             db.session.remove()
 
     threads = [threading.Thread(target=sender) for _ in range(2)]
@@ -248,7 +248,7 @@ def test_two_senders_at_once_send_each_message_once(app, smtp_server):
 
 
 def test_send_mail_command(app, smtp_server):
-    notify.queue_mail("pat@example.com", "Hello", "text")
+    outbox.queue_mail("pat@example.com", "Hello", "text")
     db.session.commit()
     runner = app.test_cli_runner()
     app.config["MAIL_SERVER"] = ""
@@ -308,8 +308,8 @@ def test_queue_mail_takes_one_bare_address_and_the_name_apart(app):
         "",
     ):
         with pytest.raises(ValueError):
-            notify.queue_mail(bad, "Hello", "text", to_name="Pat")
-    message = notify.queue_mail(
+            outbox.queue_mail(bad, "Hello", "text", to_name="Pat")
+    message = outbox.queue_mail(
         " pat@example.com ", "Booked:\r\nBcc: x@y.example", "text", to_name="Pat\r\n\tProspect"
     )
     assert (message.recipient, message.recipient_name, message.subject) == (
@@ -327,7 +327,7 @@ def test_a_booking_mails_exactly_the_typed_address_and_the_host(app, smtp_server
     response = app.test_client().post("/book/dallas-fort-worth/details", data=form)
     assert response.status_code == 303, response.get_data(as_text=True)[:500]
 
-    report = notify.deliver_queued(mail_config(app, smtp_server.port))
+    report = outbox.deliver_queued(mail_config(app, smtp_server.port))
 
     assert (report.sent, report.retrying, report.failed) == (2, 0, 0), queued()[0].last_error
     (confirmation, note), (to_prospect, to_host) = smtp_server.received, smtp_server.envelopes
@@ -348,7 +348,7 @@ def test_a_waitlist_join_mails_exactly_the_typed_address(app, smtp_server, name)
     response = app.test_client().post("/markets/dallas-fort-worth/waitlist", data=form)
     assert response.status_code in (200, 303)
 
-    report = notify.deliver_queued(mail_config(app, smtp_server.port))
+    report = outbox.deliver_queued(mail_config(app, smtp_server.port))
 
     assert (report.sent, report.failed) == (1, 0), queued()[0].last_error
     (joined,), (envelope,) = smtp_server.received, smtp_server.envelopes
@@ -365,7 +365,7 @@ def test_a_non_ascii_address_is_mailed_whole_to_a_server_that_speaks_smtputf8(ap
         form = form_data(free_times()[0], uuid.uuid4().hex, name="Zoë", email="zoë@exämple.com")
         response = app.test_client().post("/book/dallas-fort-worth/details", data=form)
         assert response.status_code == 303  # the booking is made and its mail queued
-        report = notify.deliver_queued(mail_config(app, controller.port))
+        report = outbox.deliver_queued(mail_config(app, controller.port))
     finally:
         controller.stop()
     assert (report.sent, report.failed) == (2, 0)

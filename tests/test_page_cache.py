@@ -9,10 +9,10 @@ from flask import make_response
 from flask import session
 
 from mortgage_connect import capacity
-from mortgage_connect import page_cache
 from mortgage_connect.extensions import db
 from mortgage_connect.models import Market
-from mortgage_connect.page_cache import shared_page
+from mortgage_connect.web import page_cache
+from mortgage_connect.web.page_cache import shared_page
 from tests.conftest import make_app
 from tests.market_helpers import make_market
 from tests.market_helpers import QueryCounter

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mortgage_connect.paging import Page
-from mortgage_connect.paging import page_number
+from mortgage_connect.web.paging import Page
+from mortgage_connect.web.paging import page_number
 
 
 @pytest.mark.parametrize(

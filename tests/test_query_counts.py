@@ -11,10 +11,10 @@ from datetime import UTC
 import pytest
 from sqlalchemy import event
 
-from mortgage_connect import demo
-from mortgage_connect import staff
-from mortgage_connect.demo_scale import seed_scale
+from mortgage_connect.demo import seed
+from mortgage_connect.demo.scale import seed_scale
 from mortgage_connect.extensions import db
+from mortgage_connect.staff import accounts
 from tests.admin.conftest import admin_client
 from tests.admin.conftest import PASSWORD
 from tests.admin.conftest import sign_in
@@ -66,7 +66,7 @@ class QueryCounter:
 @pytest.fixture(params=["demo", "scale"])
 def seeded(request, app, time_machine):
     time_machine.move_to(MID_MONTH)
-    demo.seed_if_empty()
+    seed.seed_if_empty()
     if request.param == "scale":
         seed_scale(markets=150, hosts=12, bookings=1200)
     db.session.remove()
@@ -111,7 +111,7 @@ ADMIN_MARKETS_QUERIES = 4  # the signed-in staff member, the count, the page, it
 
 @pytest.mark.parametrize("path", ["/admin/markets", "/admin/markets?page=2"])
 def test_admin_markets_table_queries(seeded, app, path):
-    staff.create_staff("dana@example.com", PASSWORD, name="Dana Reyes")
+    accounts.create_staff("dana@example.com", PASSWORD, name="Dana Reyes")
     client = admin_client(app)
     assert sign_in(client, "dana@example.com", PASSWORD).status_code == 303
     client.get(path)

@@ -16,8 +16,8 @@ import urllib.request
 
 import pytest
 
-from mortgage_connect import staff
 from mortgage_connect.extensions import db
+from mortgage_connect.staff import accounts
 from tests import test_booking_race as race
 from tests.admin.conftest import admin_client
 from tests.admin.conftest import PASSWORD
@@ -128,7 +128,7 @@ def test_join_and_sign_in_work_through_a_redis_outage_and_go_back_to_redis(
     caplog.set_level(logging.INFO)
     with app.app_context():
         full_market(cap=1)
-        staff.create_staff(EMAIL, PASSWORD)
+        accounts.create_staff(EMAIL, PASSWORD)
         client = admin_client(app)
 
         # Redis up: the counts are kept there.
@@ -190,7 +190,7 @@ def test_gunicorn_answers_through_a_redis_outage_and_logs_it_once(
     app = make_app(database_url)
     with app.app_context():
         full_market(cap=1)
-        staff.create_staff(EMAIL, PASSWORD)
+        accounts.create_staff(EMAIL, PASSWORD)
         db.session.remove()
         db.engine.dispose()
     log = tmp_path / "gunicorn.log"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import itertools
 
-from mortgage_connect import staff
 from mortgage_connect.extensions import db
+from mortgage_connect.staff import accounts
 from tests.admin.conftest import PASSWORD
 from tests.conftest import make_app
 from tests.waitlist_helpers import full_market
@@ -62,7 +62,7 @@ def test_without_a_proxy_a_forwarded_address_is_ignored(database_url):
 def test_behind_one_proxy_sign_in_throttling_counts_per_forwarded_address(database_url):
     app = make_app(database_url, PROXY_COUNT=1, ADMIN_SIGNIN_LIMIT_PER_ADDRESS="2 per 15 minutes")
     with app.app_context():
-        staff.create_staff("dana@example.com", PASSWORD)
+        accounts.create_staff("dana@example.com", PASSWORD)
         client = app.test_client()
 
         def guess(email: str, forwarded_for: str) -> int:

@@ -13,8 +13,8 @@ import uuid
 
 import pytest
 
-from mortgage_connect import staff
 from mortgage_connect.extensions import db
+from mortgage_connect.staff import accounts
 from tests import test_booking_race as race
 from tests.admin.conftest import PASSWORD
 from tests.booking_helpers import free_times
@@ -158,7 +158,7 @@ def _sign_in(base: str, email: str, password: str) -> tuple[int, str]:
 def test_sign_in_throttling_counts_across_both_instances(app, gunicorn, shared_redis):
     client, prefix = shared_redis
     email = "dana@example.com"
-    staff.create_staff(email, PASSWORD, name="Dana Reyes")
+    accounts.create_staff(email, PASSWORD, name="Dana Reyes")
     db.session.remove()
     limits = {
         "ADMIN_SIGNIN_LIMIT_PER_ACCOUNT": "4 per 15 minutes",

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from mortgage_connect.calculator import EXAMPLE
-from mortgage_connect.calculator import PARAM_NAMES
+from mortgage_connect.tools.calculator import EXAMPLE
+from mortgage_connect.tools.calculator import PARAM_NAMES
 
 URL = "/tools/cost-per-funded-loan"
 HTMX = {"HX-Request": "true", "HX-Current-URL": "http://localhost" + URL}

@@ -10,11 +10,11 @@ from sqlalchemy.exc import IntegrityError
 
 from mortgage_connect import capacity
 from mortgage_connect import secret_links
-from mortgage_connect import waitlist
 from mortgage_connect.clock import utcnow
 from mortgage_connect.extensions import db
 from mortgage_connect.models import Seat
 from mortgage_connect.models import WaitlistEntry
+from mortgage_connect.waitlist import places
 from tests.market_helpers import make_market
 from tests.waitlist_helpers import full_market
 from tests.waitlist_helpers import join_n
@@ -25,9 +25,9 @@ pytestmark = pytest.mark.clock
 W = WaitlistEntry
 
 
-def places(joined):
+def places_of(joined):
     """Each joiner's current place (None when not waiting)."""
-    return [waitlist.place(db.session.get(W, j.entry.id)) for j in joined]
+    return [places.place(db.session.get(W, j.entry.id)) for j in joined]
 
 
 def statuses(joined):
@@ -39,7 +39,7 @@ def test_joining_a_full_market_lines_people_up_in_order(app):
     market, _ = full_market()
     joined = join_n(market.id, 3)
     assert [j.created for j in joined] == [True, True, True]
-    assert places(joined) == [1, 2, 3]
+    assert places_of(joined) == [1, 2, 3]
     a = capacity.get_availability(market.slug)
     assert (a.seated, a.held, a.waiting, a.open, a.full) == (2, 0, 3, 0, True)
 
@@ -47,7 +47,7 @@ def test_joining_a_full_market_lines_people_up_in_order(app):
 def test_the_same_email_joins_a_market_once(app):
     market, _ = full_market()
     first = join_n(market.id, 1)[0]
-    again = waitlist.join(
+    again = places.join(
         market.id,
         name="Someone Else",
         email="  WAITER0@Lender.Example ",
@@ -87,15 +87,15 @@ def test_the_database_refuses_a_second_active_place_for_an_email(app):
 def test_someone_who_left_may_join_again_at_the_back(app):
     market, _ = full_market()
     first, second = join_n(market.id, 2)
-    waitlist.leave(first.token)
+    places.leave(first.token)
     again = join_n(market.id, 1)[0]
     assert again.created and again.token != first.token
-    assert places([second, again]) == [1, 2]
+    assert places_of([second, again]) == [1, 2]
 
 
 def test_an_open_market_has_no_waitlist(app):
     market = make_market(cap=3)
-    with pytest.raises(waitlist.NotFull):
+    with pytest.raises(places.NotFull):
         join_n(market.id, 1)
 
 
@@ -112,8 +112,8 @@ def test_the_service_checks_details_itself(app, field, value):
         "company": "Co",
         field: value,
     }
-    with pytest.raises(waitlist.InvalidDetails):
-        waitlist.join(market.id, **details)
+    with pytest.raises(places.InvalidDetails):
+        places.join(market.id, **details)
 
 
 def test_people_waiting_keep_the_market_full_for_the_public(app):
@@ -132,7 +132,7 @@ def test_a_released_seat_is_offered_to_the_first_in_line(app):
     now = utcnow()
     capacity.release_seat(seats[0].id, now=now)
     assert statuses(joined) == [W.OFFERED, W.WAITING, W.WAITING]
-    assert places(joined) == [None, 1, 2]
+    assert places_of(joined) == [None, 1, 2]
     first = db.session.get(W, joined[0].entry.id)
     hold_seat = db.session.get(Seat, first.offer_seat_id)
     assert hold_seat.kind == "held" and hold_seat.email == "waiter0@lender.example"
@@ -157,7 +157,7 @@ def test_two_freed_seats_go_to_the_first_two_exactly_once(app):
     capacity.set_cap(market.id, 4)
     capacity.advance_queue(market.id)  # settling again changes nothing
     assert statuses(joined) == [W.OFFERED, W.OFFERED, W.WAITING]
-    assert places(joined) == [None, None, 1]
+    assert places_of(joined) == [None, None, 1]
     assert db.session.query(Seat).filter_by(market_id=market.id, kind="held").count() == 2
 
 
@@ -199,11 +199,11 @@ def test_an_expired_hold_stops_counting_before_anyone_settles_it(app):
 def test_leaving_renumbers_those_behind(app):
     market, _ = full_market()
     joined = join_n(market.id, 4)
-    waitlist.leave(joined[1].token)
-    assert places(joined) == [1, None, 2, 3]
+    places.leave(joined[1].token)
+    assert places_of(joined) == [1, None, 2, 3]
     assert statuses(joined)[1] == W.LEFT
-    with pytest.raises(waitlist.EntryGone, match="left"):
-        waitlist.leave(joined[1].token)
+    with pytest.raises(places.EntryGone, match="left"):
+        places.leave(joined[1].token)
 
 
 def test_leaving_with_an_offer_passes_it_on(app):
@@ -211,7 +211,7 @@ def test_leaving_with_an_offer_passes_it_on(app):
     joined = join_n(market.id, 2)
     capacity.release_seat(seats[0].id)
     hold_id = db.session.get(W, joined[0].entry.id).offer_seat_id
-    waitlist.leave(joined[0].token)
+    places.leave(joined[0].token)
     assert statuses(joined) == [W.LEFT, W.OFFERED]
     assert db.session.get(Seat, hold_id).released_at is not None
 
@@ -220,17 +220,17 @@ def test_declining_passes_the_offer_to_the_next(app):
     market, seats = full_market(cap=1)
     joined = join_n(market.id, 2)
     capacity.release_seat(seats[0].id)
-    waitlist.decline(joined[0].token)
+    places.decline(joined[0].token)
     assert statuses(joined) == [W.DECLINED, W.OFFERED]
-    with pytest.raises(waitlist.EntryGone, match="declined"):
-        waitlist.decline(joined[0].token)
+    with pytest.raises(places.EntryGone, match="declined"):
+        places.decline(joined[0].token)
 
 
 def test_a_waiting_person_has_nothing_to_decline(app):
     market, _ = full_market()
     joined = join_n(market.id, 1)
-    with pytest.raises(waitlist.EntryGone, match="no offer yet"):
-        waitlist.decline(joined[0].token)
+    with pytest.raises(places.EntryGone, match="no offer yet"):
+        places.decline(joined[0].token)
 
 
 def test_declining_an_expired_offer_is_refused(app):
@@ -238,8 +238,8 @@ def test_declining_an_expired_offer_is_refused(app):
     joined = join_n(market.id, 2)
     start = utcnow()
     capacity.release_seat(seats[0].id, now=start)
-    with pytest.raises(waitlist.EntryGone, match="expired"):
-        waitlist.decline(joined[0].token, now=start + timedelta(hours=49))
+    with pytest.raises(places.EntryGone, match="expired"):
+        places.decline(joined[0].token, now=start + timedelta(hours=49))
     assert statuses(joined) == [W.OFFERED, W.WAITING]  # the command settles it
 
 
@@ -268,27 +268,27 @@ def test_links_are_signed_link_ids_and_tampering_finds_nothing(app):
     assert joined.token not in {str(value) for value in stored.values()}
     assert entry.token_hash is None  # only links sent before signed link ids have one
     assert secret_links.link_id(secret_links.WAITLIST, joined.token) == entry.link_id
-    assert waitlist.find(joined.token).id == entry.id
+    assert places.find(joined.token).id == entry.id
     forged = entry.link_id + "." + "A" * 43
     booking_kind = secret_links.token(secret_links.BOOKING, entry.link_id)
     changed = tampered(joined.token)
     for bad in (changed, forged, booking_kind, "", "short", joined.token + "x", entry.link_id):
-        assert waitlist.find(bad) is None, bad
+        assert places.find(bad) is None, bad
 
 
 def test_a_link_depends_on_the_secret_key(app):
     market, _ = full_market()
     joined = join_n(market.id, 1)[0]
     app.config["SECRET_KEY"] = "another-key"
-    assert waitlist.find(joined.token) is None
-    assert waitlist.status_token(joined.entry) != joined.token
+    assert places.find(joined.token) is None
+    assert places.status_token(joined.entry) != joined.token
 
 
 def test_the_queue_lists_people_waiting_in_order(app):
     market, _ = full_market()
     joined = join_n(market.id, 3)
-    waitlist.leave(joined[0].token)
-    assert [e.email for e in waitlist.queue(market.id)] == [
+    places.leave(joined[0].token)
+    assert [e.email for e in places.queue(market.id)] == [
         "waiter1@lender.example",
         "waiter2@lender.example",
     ]
@@ -298,10 +298,10 @@ def test_staff_removing_someone_moves_the_queue_on(app):
     market, seats = full_market(cap=1)
     joined = join_n(market.id, 3)
     capacity.release_seat(seats[0].id)
-    waitlist.remove(joined[0].entry.id)  # held an offer: it passes to the next
-    waitlist.remove(joined[2].entry.id)
+    places.remove(joined[0].entry.id)  # held an offer: it passes to the next
+    places.remove(joined[2].entry.id)
     assert statuses(joined) == [W.REMOVED, W.OFFERED, W.REMOVED]
-    with pytest.raises(waitlist.EntryGone, match="no longer on the waitlist"):
-        waitlist.remove(joined[0].entry.id)
-    with pytest.raises(waitlist.EntryGone, match="no such"):
-        waitlist.remove(9999)
+    with pytest.raises(places.EntryGone, match="no longer on the waitlist"):
+        places.remove(joined[0].entry.id)
+    with pytest.raises(places.EntryGone, match="no such"):
+        places.remove(9999)

@@ -12,14 +12,14 @@ from sqlalchemy import select
 
 from mortgage_connect import booking
 from mortgage_connect import capacity
-from mortgage_connect import waitlist
 from mortgage_connect.clock import utcnow
 from mortgage_connect.extensions import db
 from mortgage_connect.models import Booking
 from mortgage_connect.models import OutboxMessage
 from mortgage_connect.models import Seat
 from mortgage_connect.models import WaitlistEntry
-from mortgage_connect.when import when
+from mortgage_connect.waitlist import places
+from mortgage_connect.web.formatting import when
 from tests.booking_helpers import form_data
 from tests.booking_helpers import free_times
 from tests.booking_helpers import make_host
@@ -86,7 +86,7 @@ def test_joining_emails_the_place_and_the_private_link(app):
 def test_joining_again_emails_the_link_again_to_the_address(app):
     market, _ = full_market()
     first = join_n(market.id, 2)[1]
-    again = waitlist.join(
+    again = places.join(
         market.id,
         name="Somebody",
         email="WAITER1@lender.example",
@@ -137,7 +137,7 @@ def test_an_expired_offer_emails_its_holder_and_offers_the_next(app):
 
 def test_a_refused_change_queues_no_mail(app):
     market = make_market(cap=3)
-    with pytest.raises(waitlist.NotFull):
+    with pytest.raises(places.NotFull):
         join_n(market.id, 1)
     assert mail() == []
 
@@ -217,7 +217,7 @@ def test_an_expired_offer_link_books_nothing(client, app):
     ):
         assert response.status_code == 410
         assert "has expired" in response.get_data(as_text=True)
-    with pytest.raises(waitlist.EntryGone):
+    with pytest.raises(places.EntryGone):
         booking.book(market.id, start, details(), uuid.uuid4().hex, offer_token=token)
     assert db.session.scalars(select(Booking)).all() == []
 

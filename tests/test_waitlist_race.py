@@ -10,12 +10,12 @@ from datetime import timedelta
 import pytest
 
 from mortgage_connect import capacity
-from mortgage_connect import waitlist
 from mortgage_connect.clock import utcnow
 from mortgage_connect.extensions import db
 from mortgage_connect.models import OutboxMessage
 from mortgage_connect.models import Seat
 from mortgage_connect.models import WaitlistEntry
+from mortgage_connect.waitlist import places
 from tests.clock import handover
 from tests.racing import run_racers
 from tests.waitlist_helpers import full_market
@@ -29,8 +29,8 @@ def _racer(database_url, clock_offset, barrier, results, n, action, arg):
     from sqlalchemy import text
 
     from mortgage_connect import capacity
-    from mortgage_connect import waitlist
     from mortgage_connect.extensions import db
+    from mortgage_connect.waitlist import places
     from tests.clock import follow
     from tests.conftest import make_app
 
@@ -42,7 +42,7 @@ def _racer(database_url, clock_offset, barrier, results, n, action, arg):
             db.session.rollback()
             barrier.wait(timeout=120)
             if action == "join":
-                joined = waitlist.join(
+                joined = places.join(
                     arg,
                     name=f"Racer {n}",
                     email=f"racer{n}@lender.example",
@@ -50,7 +50,7 @@ def _racer(database_url, clock_offset, barrier, results, n, action, arg):
                     company="Racing Lending",
                 )
                 db.session.rollback()
-                outcome = waitlist.place(db.session.get(WaitlistEntry, joined.entry.id))
+                outcome = places.place(db.session.get(WaitlistEntry, joined.entry.id))
             elif action == "release":
                 capacity.release_seat(arg)
                 outcome = "released"
@@ -109,7 +109,7 @@ def test_twenty_processes_join_a_full_market_in_places_one_to_twenty(app, databa
     # The place each racer saw is its order of joining, which is the order of the ids.
     by_email = {e.email: i + 1 for i, e in enumerate(entries)}
     assert {n: by_email[f"racer{n}@lender.example"] for n in outcomes} == outcomes
-    assert [waitlist.place(e) for e in entries] == list(range(1, 21))
+    assert [places.place(e) for e in entries] == list(range(1, 21))
 
 
 @pytest.mark.slow
@@ -125,7 +125,7 @@ def test_two_seats_freed_at_once_are_offered_to_the_first_two_exactly_once(app, 
         W.WAITING,
     ]
     assert held_for(market.id) == ["waiter0@lender.example", "waiter1@lender.example"]
-    assert waitlist.place(db.session.get(W, joined[2].entry.id)) == 1
+    assert places.place(db.session.get(W, joined[2].entry.id)) == 1
     a = capacity.get_availability(market.slug)
     assert (a.seated, a.held, a.waiting, a.open) == (0, 2, 1, 0)
 

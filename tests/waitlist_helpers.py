@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mortgage_connect import waitlist
+from mortgage_connect.waitlist import places
 from tests.market_helpers import make_market
 from tests.market_helpers import seat_n
 
@@ -13,10 +13,10 @@ def full_market(slug: str = "dallas-fort-worth", *, cap: int = 2, **kwargs):
     return market, seat_n(market.id, cap)
 
 
-def join_n(market_id: int, n: int, start: int = 0, now=None) -> list[waitlist.Joined]:
+def join_n(market_id: int, n: int, start: int = 0, now=None) -> list[places.Joined]:
     """n people join the market's waitlist, in order."""
     return [
-        waitlist.join(
+        places.join(
             market_id,
             name=f"Waiter {i}",
             email=f"waiter{i}@lender.example",

@@ -6,7 +6,7 @@ import pytest
 from flask import g
 from flask.testing import FlaskClient
 
-from mortgage_connect import staff
+from mortgage_connect.staff import accounts
 
 PASSWORD = "correct horse battery staple"
 
@@ -39,7 +39,7 @@ def client(app):
 def staff_member(app):
     """A staff account: (email, password)."""
     email = "dana@example.com"
-    staff.create_staff(email, PASSWORD, name="Dana Reyes")
+    accounts.create_staff(email, PASSWORD, name="Dana Reyes")
     return email, PASSWORD
 
 

@@ -8,9 +8,9 @@ from argon2 import Type
 from sqlalchemy import select
 
 from mortgage_connect import config
-from mortgage_connect import staff
 from mortgage_connect.extensions import db
 from mortgage_connect.models import Staff
+from mortgage_connect.staff import accounts
 from tests.admin.conftest import admin_client
 from tests.admin.conftest import PASSWORD
 from tests.admin.conftest import sign_in
@@ -28,14 +28,14 @@ def test_production_hashes_use_rfc_9106_argon2id(app, monkeypatch, tmp_path):
     monkeypatch.delenv("PASSWORD_HASH_PROFILE", raising=False)
     default = config.from_environment(str(tmp_path))["PASSWORD_HASH_PROFILE"]
     app.config["PASSWORD_HASH_PROFILE"] = default
-    stored = staff.hasher().hash("correct horse battery staple")
+    stored = accounts.hasher().hash("correct horse battery staple")
     assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
 
 
 def test_an_unknown_hash_profile_is_refused(app):
     app.config["PASSWORD_HASH_PROFILE"] = "NO_SUCH_PROFILE"
     with pytest.raises(ValueError, match="not an Argon2id profile"):
-        staff.hasher()
+        accounts.hasher()
 
 
 def test_no_staff_account_exists_until_one_is_created(app, client):
@@ -63,8 +63,8 @@ def test_unknown_email_and_wrong_password_get_the_same_answer(
     app, client, staff_member, monkeypatch
 ):
     calls = []
-    real_verify = staff._verify
-    monkeypatch.setattr(staff, "_verify", lambda h, p: calls.append(h) or real_verify(h, p))
+    real_verify = accounts._verify
+    monkeypatch.setattr(accounts, "_verify", lambda h, p: calls.append(h) or real_verify(h, p))
     unknown = sign_in(client, "nobody@example.com", PASSWORD)
     wrong = sign_in(client, staff_member[0], "not the password at all")
     assert unknown.status_code == wrong.status_code == 200
@@ -104,7 +104,7 @@ def test_empty_and_oversized_fields_get_messages_not_errors(app, client, staff_m
 def test_throttled_per_account(database_url):
     app = make_app(database_url, ADMIN_SIGNIN_LIMIT_PER_ACCOUNT="3 per 15 minutes")
     with app.app_context():
-        staff.create_staff("dana@example.com", PASSWORD)
+        accounts.create_staff("dana@example.com", PASSWORD)
         client = admin_client(app)
         for _ in range(3):
             assert sign_in(client, "dana@example.com", "wrong password!").status_code == 200
@@ -123,7 +123,7 @@ def test_throttled_per_account(database_url):
 def test_throttled_per_address(database_url):
     app = make_app(database_url, ADMIN_SIGNIN_LIMIT_PER_ADDRESS="3 per 15 minutes")
     with app.app_context():
-        staff.create_staff("dana@example.com", PASSWORD)
+        accounts.create_staff("dana@example.com", PASSWORD)
         client = admin_client(app)
         for n in range(3):
             assert sign_in(client, f"guess{n}@example.com", "wrong password!").status_code == 200
@@ -140,7 +140,7 @@ def test_throttled_per_address(database_url):
 def test_successful_sign_in_resets_the_account_counter(database_url):
     app = make_app(database_url, ADMIN_SIGNIN_LIMIT_PER_ACCOUNT="3 per 15 minutes")
     with app.app_context():
-        staff.create_staff("dana@example.com", PASSWORD)
+        accounts.create_staff("dana@example.com", PASSWORD)
         client = admin_client(app)
         for _ in range(2):
             sign_in(client, "dana@example.com", "wrong password!")
@@ -177,7 +177,7 @@ def test_signing_in_again_ends_the_older_session(app, staff_member):
 def test_session_is_renewed_at_sign_in(database_url):
     app = make_app(database_url, WTF_CSRF_ENABLED=True)
     with app.app_context():
-        staff.create_staff("dana@example.com", PASSWORD)
+        accounts.create_staff("dana@example.com", PASSWORD)
         client = admin_client(app)
         client.get("/admin/login")
         with client.session_transaction() as session:
@@ -208,7 +208,7 @@ def _csrf(client) -> str:
 def test_missing_csrf_token_is_refused_with_400(database_url):
     app = make_app(database_url, WTF_CSRF_ENABLED=True)
     with app.app_context():
-        staff.create_staff("dana@example.com", PASSWORD)
+        accounts.create_staff("dana@example.com", PASSWORD)
         client = admin_client(app)
         client.get("/admin/login")
         refused = sign_in(client, "dana@example.com", PASSWORD)

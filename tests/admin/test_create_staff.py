@@ -7,9 +7,9 @@ import re
 from sqlalchemy import func
 from sqlalchemy import select
 
-from mortgage_connect import staff
 from mortgage_connect.extensions import db
 from mortgage_connect.models import Staff
+from mortgage_connect.staff import accounts
 
 
 def run(app, *args, input=None):
@@ -23,7 +23,7 @@ def test_asks_for_the_password_twice(app):
     assert "long enough pw!" not in result.output  # typed hidden, never echoed
     account = db.session.scalar(select(Staff))
     assert (account.email, account.name, account.active) == ("ana@example.com", "Ana Li", True)
-    assert staff.authenticate("ana@example.com", "long enough pw!") is not None
+    assert accounts.authenticate("ana@example.com", "long enough pw!") is not None
 
 
 def test_mismatched_confirmation_asks_again(app):
@@ -38,7 +38,7 @@ def test_generate_prints_a_strong_password_once(app):
     assert result.exit_code == 0, result.output
     password = re.search(r"store it safely\): (\S+)", result.output).group(1)
     assert len(password) >= 20
-    assert staff.authenticate("ana@example.com", password) is not None
+    assert accounts.authenticate("ana@example.com", password) is not None
 
 
 def test_refuses_a_duplicate(app):

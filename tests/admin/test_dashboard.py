@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mortgage_connect import capacity
-from mortgage_connect import waitlist
+from mortgage_connect.waitlist import places
 from tests.market_helpers import make_market
 from tests.market_helpers import seat_n
 
@@ -42,7 +42,7 @@ def test_dashboard_without_markets_offers_to_add_one(signed_in):
 
 def wait(market_id: int, n: int, start: int = 0) -> None:
     for i in range(start, start + n):
-        waitlist.join(
+        places.join(
             market_id,
             name=f"Waiting {i}",
             email=f"waiting{i}@lender.example",

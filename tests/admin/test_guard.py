@@ -7,8 +7,8 @@ import time
 from flask import Flask
 from werkzeug.routing.converters import NumberConverter
 
-from mortgage_connect.views.admin.auth import recent_signin_required
-from mortgage_connect.views.admin.blueprint import PUBLIC_ENDPOINTS
+from mortgage_connect.staff.signin import recent_signin_required
+from mortgage_connect.web.admin import PUBLIC_ENDPOINTS
 from tests.admin.conftest import PASSWORD
 
 
@@ -103,14 +103,14 @@ def _sensitive_app(make):
 
 
 def test_sensitive_change_needs_a_recent_sign_in(database_url):
-    from mortgage_connect import staff
     from mortgage_connect.extensions import db
+    from mortgage_connect.staff import accounts
     from tests.admin.conftest import admin_client
     from tests.conftest import make_app
 
     app = _sensitive_app(lambda: make_app(database_url))
     with app.app_context():
-        staff.create_staff("dana@example.com", PASSWORD)
+        accounts.create_staff("dana@example.com", PASSWORD)
         client = admin_client(app)
         client.post("/admin/login", data={"email": "dana@example.com", "password": PASSWORD})
         assert client.get("/admin/sensitive").get_data(as_text=True) == "changed"

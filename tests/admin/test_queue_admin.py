@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import select
 
 from mortgage_connect import capacity
-from mortgage_connect import waitlist
 from mortgage_connect.clock import utcnow
 from mortgage_connect.extensions import db
 from mortgage_connect.models import AuditLog
 from mortgage_connect.models import WaitlistEntry
+from mortgage_connect.waitlist import places
 from tests.market_helpers import make_market
 from tests.market_helpers import seat_n
 
@@ -28,7 +28,7 @@ def audit_rows(action: str) -> list[AuditLog]:
 
 def join(market_id: int, name: str, company: str = "Lending Co"):
     first = name.split()[0].lower()
-    return waitlist.join(
+    return places.join(
         market_id,
         name=name,
         email=f"{first}@lender.example",
@@ -134,7 +134,7 @@ def test_remove_asks_first_then_takes_the_person_off(signed_in, full):
     assert response.status_code == 303
     assert response.headers["Location"].endswith(f"/admin/markets/{market.id}#waitlist")
     assert status(sol.id) == "removed"
-    assert waitlist.place(db.session.get(WaitlistEntry, ivy.id)) == 2  # Ivy moved up
+    assert places.place(db.session.get(WaitlistEntry, ivy.id)) == 2  # Ivy moved up
 
     [row] = audit_rows("waitlist.remove")
     assert row.actor == "dana@example.com" and row.staff_id is not None

@@ -12,8 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from mortgage_connect import staff
 from mortgage_connect.extensions import db
+from mortgage_connect.staff import accounts
 from tests.admin.conftest import PASSWORD
 from tests.conftest import make_app
 from tests.conftest import require
@@ -54,7 +54,7 @@ def test_throttling_is_shared_by_two_workers(database_url, gunicorn):
     prefix = f"test-{uuid.uuid4().hex}"
     app = make_app(database_url)
     with app.app_context():
-        staff.create_staff("dana@example.com", PASSWORD)
+        accounts.create_staff("dana@example.com", PASSWORD)
         db.session.remove()
         db.engine.dispose()
     server = gunicorn(

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from mortgage_connect import staff
-from mortgage_connect import waitlist
 from mortgage_connect.clock import utcnow
+from mortgage_connect.staff import accounts
+from mortgage_connect.waitlist import places
 from tests.e2e.conftest import assert_accessible
 from tests.market_helpers import make_market
 from tests.market_helpers import seat_n
@@ -20,7 +20,7 @@ PASSWORD = "correct horse battery staple"
 @pytest.fixture
 def staff_email(live_server):
     """A staff account in the live server's database."""
-    staff.create_staff("dana@example.com", PASSWORD, name="Dana Reyes")
+    accounts.create_staff("dana@example.com", PASSWORD, name="Dana Reyes")
     return "dana@example.com"
 
 
@@ -128,7 +128,7 @@ def test_market_waitlist_and_dashboard_chart_are_accessible(page, live_server, s
     market = make_market(cap=1)
     seat_n(market.id, 1)
     for name in ("Wren First", "Sol Second"):
-        waitlist.join(
+        places.join(
             market.id,
             name=name,
             email=f"{name.split()[0].lower()}@lender.example",

@@ -5,10 +5,10 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from mortgage_connect import capacity
-from mortgage_connect import staff
-from mortgage_connect import waitlist
 from mortgage_connect.extensions import db
 from mortgage_connect.models import WaitlistEntry
+from mortgage_connect.staff import accounts
+from mortgage_connect.waitlist import places
 from tests.e2e.conftest import assert_accessible
 from tests.market_helpers import make_market
 from tests.market_helpers import seat_n
@@ -17,17 +17,17 @@ PASSWORD = "correct horse battery staple"
 
 
 def test_raise_a_full_markets_cap_in_place(page, browser, live_server):
-    staff.create_staff("dana@example.com", PASSWORD, name="Dana Reyes")
+    accounts.create_staff("dana@example.com", PASSWORD, name="Dana Reyes")
     market = make_market(cap=2)
     seat_n(market.id, 2)
-    first = waitlist.join(
+    first = places.join(
         market.id,
         name="Wren First",
         email="wren@lender.example",
         phone="214-555-0101",
         company="First Lending",
     ).entry
-    waitlist.join(
+    places.join(
         market.id, name="Sol Second", email="sol@lender.example", phone="214-555-0102",
         company="Second Lending",
     )  # fmt: skip
@@ -91,7 +91,7 @@ def test_raise_a_full_markets_cap_in_place(page, browser, live_server):
 
 def test_cap_edit_without_javascript(nojs_page, live_server):
     page = nojs_page
-    staff.create_staff("dana@example.com", PASSWORD)
+    accounts.create_staff("dana@example.com", PASSWORD)
     market = make_market(cap=2)
     page.goto(live_server.url + "/admin/login")
     page.get_by_label("Email").fill("dana@example.com")

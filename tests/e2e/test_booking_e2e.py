@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from mortgage_connect import booking
 from mortgage_connect.clock import utcnow
-from mortgage_connect.when import day_name
+from mortgage_connect.web.formatting import day_name
 from tests.booking_helpers import make_host
 from tests.booking_helpers import make_market
 from tests.e2e.conftest import assert_accessible

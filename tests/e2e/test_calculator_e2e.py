@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from playwright.sync_api import expect
 
-from mortgage_connect.calculator import EXAMPLE
+from mortgage_connect.tools.calculator import EXAMPLE
 from tests.e2e.conftest import assert_accessible
 
 PATH = "/tools/cost-per-funded-loan"

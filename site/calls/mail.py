@@ -1,0 +1,120 @@
+"""What a booked call sends: the confirmation, reschedule and cancel emails and the invite."""
+
+from __future__ import annotations
+
+from datetime import UTC
+from urllib.parse import urlencode
+
+from flask import current_app
+from flask import render_template
+from flask import url_for
+
+from .. import secret_links
+from ..mail import outbox
+from ..models import Booking
+from .invites import CANCEL
+from .invites import Invite
+from .invites import render_ics
+from .invites import REQUEST
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link on SITE_URL (never the request's Host header), usable anywhere."""
+    with current_app.test_request_context("/", base_url=current_app.config["SITE_URL"]):
+        return url_for(endpoint, _external=True, **values)
+
+
+def manage_url(token: str) -> str:
+    """The booking's private manage page."""
+    return external_url("book.manage", token=token)
+
+
+def invite_for(booking: Booking, token: str) -> Invite:
+    """The calendar event for a booking."""
+    site = current_app.config["SITE_NAME"]
+    link = manage_url(token)
+    return Invite(
+        uid=booking.ics_uid,
+        sequence=booking.sequence,
+        starts_at=booking.starts_at,
+        ends_at=booking.ends_at,
+        summary=f"{site}: 20-minute call about {booking.market.name}",
+        description=(
+            f"Your call with {booking.host.name} about exclusive leads in "
+            f"{booking.market.name}.\n\nJoin: {booking.host.meeting_link}\n\n"
+            f"Reschedule or cancel: {link}"
+        ),
+        location=booking.host.meeting_link,
+        organizer_name=booking.host.name,
+        organizer_email=booking.host.email,
+        attendee_name=booking.name,
+        attendee_email=booking.email,
+        url=link,
+    )
+
+
+def ics_for(booking: Booking, token: str) -> str:
+    """The .ics for the booking as it stands (CANCEL once it is cancelled)."""
+    method = REQUEST if booking.is_confirmed else CANCEL
+    return render_ics(invite_for(booking, token), method=method)
+
+
+def google_calendar_url(booking: Booking, token: str) -> str:
+    """A link that opens Google Calendar with the call filled in."""
+    invite = invite_for(booking, token)
+    stamp = "%Y%m%dT%H%M%SZ"
+    dates = (
+        f"{invite.starts_at.astimezone(UTC).strftime(stamp)}/"
+        f"{invite.ends_at.astimezone(UTC).strftime(stamp)}"
+    )
+    query = urlencode(
+        {
+            "action": "TEMPLATE",
+            "text": invite.summary,
+            "dates": dates,
+            "details": invite.description,
+            "location": invite.location,
+        }
+    )
+    return f"https://calendar.google.com/calendar/render?{query}"
+
+
+def _send(booking: Booking, kind: str, subject: str, method: str) -> None:
+    # Always the link signed with the current key, whichever link the change came through.
+    token = secret_links.token(secret_links.BOOKING, booking.link_id)
+    context = {
+        "booking": booking,
+        "manage_url": manage_url(token),
+        "kind": kind,
+        "google_url": google_calendar_url(booking, token),
+    }
+    ics = render_ics(invite_for(booking, token), method=method)
+    outbox.queue_mail(
+        booking.email,
+        subject,
+        render_template("email/booking.txt", **context),
+        render_template("email/booking.html", **context),
+        [outbox.calendar_attachment(ics, method)],
+        to_name=booking.name,
+    )
+    outbox.queue_mail(
+        booking.host.email,
+        f"[{kind}] {booking.name}, {booking.market.name}",
+        render_template("email/host_note.txt", **context),
+        to_name=booking.host.name,
+    )
+
+
+def queue_confirmation(booking: Booking) -> None:
+    """Queue the confirmation and invite (in the booking's transaction)."""
+    _send(booking, "Booked", f"Your call about {booking.market.name} is booked", REQUEST)
+
+
+def queue_rescheduled(booking: Booking) -> None:
+    """Queue the new time and the updated invite (same UID, higher SEQUENCE)."""
+    _send(booking, "Moved", f"Your call about {booking.market.name} has moved", REQUEST)
+
+
+def queue_cancelled(booking: Booking) -> None:
+    """Queue the cancellation and the CANCEL invite that removes the event."""
+    _send(booking, "Cancelled", f"Your call about {booking.market.name} is cancelled", CANCEL)

@@ -1,0 +1,1 @@
+"""The site's front door: the home page, robots.txt and the health check."""

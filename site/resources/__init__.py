@@ -1,0 +1,1 @@
+"""Resources: the articles and FAQ from content/, their search, feed and sitemap."""

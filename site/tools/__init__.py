@@ -1,0 +1,1 @@
+"""Tools: the cost-per-funded-loan calculator."""
