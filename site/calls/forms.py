@@ -63,8 +63,6 @@ class ConfirmForm(FlaskForm):
     start = HiddenField()
 
 
-
-
 class HostForm(FlaskForm):
     """A host's details."""
 

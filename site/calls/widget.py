@@ -57,8 +57,6 @@ def _day() -> date | None:
         return None
 
 
-
-
 @dataclass
 class Widget:
     """Everything the calendar templates show."""

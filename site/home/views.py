@@ -61,4 +61,3 @@ def robots():
     sitemap = current_app.config["SITE_URL"] + url_for("resources.sitemap")
     body = f"User-agent: *\nDisallow: /admin/\nAllow: /\n\nSitemap: {sitemap}\n"
     return body, 200, {"Content-Type": "text/plain; charset=utf-8"}
-

@@ -194,5 +194,3 @@ class HoldForm(PersonForm):
     """A seat held for someone for a number of hours."""
 
     hours = WholeNumberField("Hold for (hours)", 1, 24 * 90, default=48)
-
-

@@ -35,5 +35,3 @@ class ConfirmPasswordForm(FlaskForm):
         validators=[InputRequired("Enter your password."), Length(max=MAX_PASSWORD_LENGTH)],
     )
     next = HiddenField()
-
-

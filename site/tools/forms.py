@@ -53,5 +53,3 @@ class CostPerFundedLoanForm(FlaskForm):
         for name, message in self.outcome.errors.items():
             self[name].errors = [message]
         return not self.outcome.errors
-
-

@@ -82,5 +82,3 @@ class ContactForm(FlaskForm):
     )
     # Honeypot: hidden from people (CSS and aria-hidden); bots that fill every field fill it.
     website = StringField("Leave this field empty", validators=[Length(max=0), plain_text])
-
-

@@ -11,12 +11,12 @@ import pytest
 from sqlalchemy import select
 
 from mortgage_connect import booking
-from mortgage_connect.web.filters import in_zone
 from mortgage_connect.clock import utcnow
 from mortgage_connect.extensions import db
 from mortgage_connect.models import AuditLog
 from mortgage_connect.models import Booking
 from mortgage_connect.models import OutboxMessage
+from mortgage_connect.web.filters import in_zone
 from tests.booking_helpers import make_host
 from tests.booking_helpers import make_market
 
