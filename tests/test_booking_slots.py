@@ -14,19 +14,20 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from mortgage_connect.booking import day_bounds
-from mortgage_connect.booking import free_slots
-from mortgage_connect.booking import free_starts
-from mortgage_connect.booking import host_free_starts
-from mortgage_connect.booking import HostCalendar
-from mortgage_connect.booking import hosts_free_at
-from mortgage_connect.booking import HoursRange
-from mortgage_connect.booking import local_to_utc
-from mortgage_connect.booking import month_availability
-from mortgage_connect.booking import parse_zone
-from mortgage_connect.booking import Rules
-from mortgage_connect.booking import Spans
-from mortgage_connect.booking import week_load
+from mortgage_connect.calls.slots import count_per_day
+from mortgage_connect.calls.slots import day_bounds
+from mortgage_connect.calls.slots import free_slots
+from mortgage_connect.calls.slots import free_starts
+from mortgage_connect.calls.slots import host_free_starts
+from mortgage_connect.calls.slots import HostCalendar
+from mortgage_connect.calls.slots import hosts_free_at
+from mortgage_connect.calls.slots import HoursRange
+from mortgage_connect.calls.slots import local_to_utc
+from mortgage_connect.calls.slots import month_bounds
+from mortgage_connect.calls.slots import parse_zone
+from mortgage_connect.calls.slots import Rules
+from mortgage_connect.calls.slots import Spans
+from mortgage_connect.calls.slots import week_load
 
 pytestmark = pytest.mark.clock
 
@@ -173,14 +174,18 @@ def test_a_start_off_the_grid_or_outside_hours_has_no_host():
         assert hosts_free_at([host], Rules(), set(), start, now) == []
 
 
-def test_month_availability_counts_each_day():
+def month_counts(hosts, rules, year, month, now) -> dict[date, int]:
+    """Free times per local day of a month in New York, as the calendar counts them."""
+    begins, ends = month_bounds(year, month, NEW_YORK)
+    return count_per_day(free_starts(hosts, rules, set(), begins, ends, now), NEW_YORK)
+
+
+def test_a_months_free_times_are_counted_per_day():
     host = HostCalendar(1, "America/New_York", (HoursRange(0, time(9), time(11)),))  # Mondays
-    counts = month_availability([host], Rules(), set(), 2027, 2, NEW_YORK, utc(2027, 1, 20))
+    counts = month_counts([host], Rules(), 2027, 2, utc(2027, 1, 20))
     assert counts == {date(2027, 2, d): 4 for d in (1, 8)}  # horizon ends on Feb 10
-    december = month_availability(
-        [host], Rules(horizon_days=60), set(), 2026, 12, NEW_YORK, utc(2026, 11, 20)
-    )
-    assert sorted(counts) and all(d.month == 12 for d in december)
+    december = month_counts([host], Rules(horizon_days=60), 2026, 12, utc(2026, 11, 20))
+    assert december == {date(2026, 12, d): 4 for d in (7, 14, 21, 28)}
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mortgage_connect import booking
+from mortgage_connect.calls import slots
 from mortgage_connect.web.date_input import FIRST_DAY
 from mortgage_connect.web.date_input import LAST_DAY
 from mortgage_connect.web.date_input import OutOfRange
@@ -84,11 +84,11 @@ def test_the_edges_survive_zones_and_a_week_of_arithmetic():
     week = timedelta(days=7)
     for tz in EXTREMES:
         for day in (FIRST_DAY - week, LAST_DAY + week):
-            booking.day_bounds(day, tz)
+            slots.day_bounds(day, tz)
         for text in (f"{FIRST_DAY}T00:00:00+23:59", f"{LAST_DAY}T23:59:59-23:59"):
             moment = parse_moment(text)
-            booking.day_bounds(moment.astimezone(tz).date() + week, tz)
-            booking.day_bounds(moment.astimezone(tz).date() - week, tz)
+            slots.day_bounds(moment.astimezone(tz).date() + week, tz)
+            slots.day_bounds(moment.astimezone(tz).date() - week, tz)
 
 
 @given(st.text(max_size=45) | st.from_regex(r"\d{1,5}-\d\d(-\d\d)?(T\d\d:\d\d(:\d\d)?)?[Z+-]?"))

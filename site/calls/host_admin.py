@@ -13,13 +13,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .. import audit
-from .. import booking
 from ..database import write_transaction
 from ..extensions import db
 from ..models import BlackoutDay
 from ..models import Host
 from ..models import TimeOff
 from ..models import WeeklyHours
+from . import slots
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -55,7 +55,7 @@ def _details(host: Host) -> dict:
 
 def save_host(actor: audit.Actor, host_id: int | None, values: dict) -> Host:
     """Add a host, or change one's name, email, zone, meeting link and whether they take calls."""
-    if booking.parse_zone(values["time_zone"]) is None:
+    if slots.parse_zone(values["time_zone"]) is None:
         raise HostError(f"“{values['time_zone']}” is not an IANA time zone.")
     with write_transaction() as session:
         clash = session.scalar(

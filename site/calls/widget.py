@@ -16,6 +16,7 @@ from .. import booking
 from .. import secret_links
 from ..clock import utcnow
 from ..web import date_input
+from . import slots
 
 US_ZONES = [
     "America/New_York",
@@ -33,7 +34,7 @@ def chosen_zone(default: str) -> tuple[str, str | None]:
     asked = request.values.get("tz", "", type=str).strip()
     if not asked:
         return default, None
-    if booking.parse_zone(asked) is None:
+    if slots.parse_zone(asked) is None:
         return (
             default,
             f"We don't know the time zone “{asked[:64]}”, so times are shown in {default}.",
@@ -118,14 +119,14 @@ def build_widget(
         chosen = first_month
     year, month = chosen
     starts = booking.month_starts(year, month, tz, now, exclude_booking=exclude_booking)
-    counts = booking.count_per_day(starts, tz)
+    counts = slots.count_per_day(starts, tz)
     month_notice = None
     if not counts and chosen == first_month and first_month < last_month:
         # Nothing left this month (its last evening, or in a zone already past midnight):
         # open on the next month rather than on an empty grid, and say so if it was asked for.
         year, month = _shift(year, month, 1)
         starts = booking.month_starts(year, month, tz, now, exclude_booking=exclude_booking)
-        counts = booking.count_per_day(starts, tz)
+        counts = slots.count_per_day(starts, tz)
         if asked == chosen:
             month_notice = (
                 f"No times are left in {calendar_module.month_name[chosen[1]]}, "
@@ -134,8 +135,8 @@ def build_widget(
     if day not in counts:
         # No day asked for, or none free on it (a zone change moves days): the first free day.
         day = min(counts) if counts else None
-    slots = booking.on_day(starts, day, tz) if day else []
-    slots = [s for s in slots if s != current]  # moving to the time you have changes nothing
+    times = slots.on_day(starts, day, tz) if day else []
+    times = [t for t in times if t != current]  # moving to the time you have changes nothing
     prev = _shift(year, month, -1)
     nxt = _shift(year, month, 1)
     weeks = calendar_module.Calendar(firstweekday=6).monthdatescalendar(year, month)
@@ -146,7 +147,7 @@ def build_widget(
         weeks=weeks,
         counts=counts,
         day=day,
-        slots=slots,
+        slots=times,
         prev_month=f"{prev[0]:04d}-{prev[1]:02d}" if prev >= first_month else None,
         next_month=f"{nxt[0]:04d}-{nxt[1]:02d}" if nxt <= last_month else None,
         page_endpoint=page_endpoint,
@@ -156,7 +157,7 @@ def build_widget(
         zone_notice=zone_notice,
         month_notice=month_notice,
         zones_us=US_ZONES,
-        zones_all=booking.time_zone_names(),
+        zones_all=slots.time_zone_names(),
     )
 
 
