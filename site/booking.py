@@ -40,6 +40,7 @@ from .calls.slots import parse_zone
 from .calls.slots import Rules
 from .clock import utcnow
 from .database import write_transaction
+from .domain import DomainError
 from .extensions import db
 from .models import BlackoutDay
 from .models import Booking
@@ -205,12 +206,8 @@ def day_slots(
 # Booking, rescheduling and cancelling
 
 
-class BookingError(Exception):
-    """A booking request the rules refuse; the message is fit to show a person."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class BookingError(DomainError):
+    """A booking request the rules refuse."""
 
 
 class SlotUnavailable(BookingError):

@@ -25,6 +25,8 @@ from sqlalchemy.exc import IntegrityError
 
 from .clock import utcnow
 from .database import write_transaction
+from .domain import DomainError
+from .domain import NotFound
 from .extensions import db
 from .geo import split_states
 from .geo import US_STATES
@@ -44,23 +46,19 @@ RESERVED_SLUGS = {"check"}  # /markets/check is the market check, not a market
 QUOTE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L to misread
 
 
-class CapacityError(Exception):
-    """A request the seat rules refuse; the message is fit to show a person."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class CapacityError(DomainError):
+    """A request the seat rules refuse."""
 
 
 class MarketFull(CapacityError):
     """No open seat is left in the market."""
 
 
-class UnknownMarket(CapacityError, LookupError):
+class UnknownMarket(CapacityError, NotFound):
     """No market with that id or slug."""
 
 
-class UnknownSeat(CapacityError, LookupError):
+class UnknownSeat(CapacityError, NotFound):
     """No seat or hold with that id."""
 
 

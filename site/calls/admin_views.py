@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import abort
 from flask import flash
 from flask import redirect
 from flask import render_template
@@ -16,6 +15,7 @@ from ..web import date_input
 from ..web import paging
 from ..web.admin import actor
 from ..web.admin import bp
+from ..web.errors import found_or_404
 from ..web.errors import render_error
 from . import call_admin
 
@@ -92,7 +92,7 @@ def _back(call) -> str:
 @bp.post("/calls/<int:booking_id>/outcome")
 def call_outcome(booking_id: int):
     """Mark a call completed or a no-show."""
-    call = call_admin.get_call(booking_id) or abort(404)
+    call = found_or_404(call_admin.get_call(booking_id))
     outcome = request.form.get("outcome", "")
     try:
         call_admin.set_outcome(actor(), booking_id, outcome)
@@ -106,7 +106,7 @@ def call_outcome(booking_id: int):
 @bp.route("/calls/<int:booking_id>/cancel", methods=["GET", "POST"])
 def call_cancel(booking_id: int):
     """Cancel an upcoming call after a confirmation; the prospect and host are emailed."""
-    call = call_admin.get_call(booking_id) or abort(404)
+    call = found_or_404(call_admin.get_call(booking_id))
     if request.method == "GET":
         return render_template("admin/calls/cancel.html", call=call)
     try:

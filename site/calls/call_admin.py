@@ -21,6 +21,8 @@ from .. import booking as booking_service
 from ..audit import acting_as
 from ..clock import utcnow
 from ..database import write_transaction
+from ..domain import DomainError
+from ..domain import NotFound
 from ..extensions import db
 from ..models import Booking
 from ..models import CANCELLED
@@ -32,8 +34,8 @@ from ..models import NO_SHOW
 OUTCOMES = {COMPLETED: "completed", NO_SHOW: "no-show"}
 
 
-class CallError(ValueError):
-    """A change the call's state doesn't allow; the message is fit to show."""
+class CallError(DomainError):
+    """A change the call's state doesn't allow."""
 
 
 @dataclass(frozen=True)
@@ -154,7 +156,7 @@ def set_outcome(actor: audit.Actor, booking_id: int, outcome: str, now: datetime
             .execution_options(populate_existing=True)
         ).one_or_none()
         if call is None:
-            raise LookupError(booking_id)
+            raise NotFound("That call doesn't exist.")
         if call.status == CANCELLED:
             raise CallError("This call was cancelled.")
         if call.starts_at > now:
@@ -168,7 +170,7 @@ def cancel(actor: audit.Actor, booking_id: int) -> Booking:
     """Cancel an upcoming call through the booking service (the cancellation is mailed)."""
     call = get_call(booking_id)
     if call is None:
-        raise LookupError(booking_id)
+        raise NotFound("That call doesn't exist.")
     token = booking_service.manage_token(call)
     with acting_as(actor):
         try:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import abort
 from flask import Blueprint
 from flask import current_app
 
+from ..web.errors import found_or_404
 from . import host_feed
 
 bp = Blueprint("feeds", __name__)
@@ -14,9 +14,7 @@ bp = Blueprint("feeds", __name__)
 @bp.get("/calendar/hosts/<token>.ics")
 def host_calls(token: str):
     """A host's calls as iCalendar; the unguessable token in the URL is the only key."""
-    host = host_feed.host_for(token)
-    if host is None:
-        abort(404)
+    host = found_or_404(host_feed.host_for(token))
     body = host_feed.render(host, current_app.config["SITE_NAME"])
     return (
         body,

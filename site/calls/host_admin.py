@@ -14,6 +14,8 @@ from sqlalchemy.orm import selectinload
 
 from .. import audit
 from ..database import write_transaction
+from ..domain import DomainError
+from ..domain import NotFound
 from ..extensions import db
 from ..models import BlackoutDay
 from ..models import Host
@@ -24,8 +26,8 @@ from . import slots
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
-class HostError(ValueError):
-    """A change that can't be made as asked; the message is fit to show."""
+class HostError(DomainError):
+    """A change to a host, their hours or the blackout days that can't be made as asked."""
 
 
 def hosts() -> list[Host]:
@@ -69,7 +71,7 @@ def save_host(actor: audit.Actor, host_id: int | None, values: dict) -> Host:
         else:
             host = session.get(Host, host_id)
             if host is None:
-                raise LookupError(host_id)
+                raise NotFound("That host doesn't exist.")
             before = _details(host)
             for key, value in values.items():
                 setattr(host, key, value)
@@ -101,7 +103,7 @@ def set_hours(actor: audit.Actor, host_id: int, ranges: dict[int, list[tuple[tim
             select(Host).where(Host.id == host_id).options(selectinload(Host.hours))
         ).one_or_none()
         if host is None:
-            raise LookupError(host_id)
+            raise NotFound("That host doesn't exist.")
         before = _week(host)
         host.hours.clear()
         for weekday, spans in sorted(ranges.items()):
@@ -117,7 +119,7 @@ def add_time_off(actor: audit.Actor, host_id: int, starts: datetime, ends: datet
         raise HostError("The time off must end after it starts.")
     with write_transaction() as session:
         if session.get(Host, host_id) is None:
-            raise LookupError(host_id)
+            raise NotFound("That host doesn't exist.")
         off = TimeOff(host_id=host_id, starts_at=starts, ends_at=ends, reason=reason)
         session.add(off)
         session.flush()
@@ -130,7 +132,7 @@ def remove_time_off(actor: audit.Actor, time_off_id: int) -> int:
     with write_transaction() as session:
         off = session.get(TimeOff, time_off_id)
         if off is None:
-            raise LookupError(time_off_id)
+            raise NotFound("That time off was removed already.")
         before = {"starts_at": off.starts_at.isoformat(), "ends_at": off.ends_at.isoformat()}
         host_id = off.host_id
         session.delete(off)
@@ -159,7 +161,7 @@ def remove_blackout(actor: audit.Actor, blackout_id: int) -> None:
     with write_transaction() as session:
         found = session.get(BlackoutDay, blackout_id)
         if found is None:
-            raise LookupError(blackout_id)
+            raise NotFound("That blackout day was removed already.")
         before = {"reason": found.reason}
         audit.record(actor, "blackout.remove", ("blackout_day", found.day.isoformat()), before)
         session.delete(found)

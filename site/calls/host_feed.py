@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from .. import audit
 from ..clock import utcnow
 from ..database import write_transaction
+from ..domain import NotFound
 from ..extensions import db
 from ..models import Booking
 from ..models import CANCELLED
@@ -44,7 +45,7 @@ def rotate(actor: audit.Actor, host_id: int) -> str:
     token = secrets.token_urlsafe(32)
     with write_transaction() as session:
         if session.get(Host, host_id) is None:
-            raise LookupError(host_id)
+            raise NotFound("That host doesn't exist.")
         found = session.scalar(select(HostFeedToken).where(HostFeedToken.host_id == host_id))
         if found is None:
             session.add(HostFeedToken(host_id=host_id, token_hash=_hash(token)))

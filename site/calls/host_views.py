@@ -7,7 +7,6 @@ from datetime import datetime
 from datetime import time
 from zoneinfo import ZoneInfo
 
-from flask import abort
 from flask import flash
 from flask import redirect
 from flask import render_template
@@ -17,6 +16,7 @@ from flask import url_for
 from ..web import date_input
 from ..web.admin import actor
 from ..web.admin import bp
+from ..web.errors import found_or_404
 from . import host_admin
 from . import host_feed
 from .forms import BlackoutForm
@@ -88,7 +88,7 @@ def _page(host, form=None, off_form=None, hours_errors=None, hours_values=None, 
 @bp.route("/hosts/<int:host_id>", methods=["GET", "POST"])
 def host_detail(host_id: int):
     """A host: details, weekly hours, time off."""
-    host = host_admin.get_host(host_id) or abort(404)
+    host = found_or_404(host_admin.get_host(host_id))
     if request.method == "GET":
         return _page(host)
     form = HostForm()
@@ -143,7 +143,7 @@ def _parse_hours() -> tuple[dict, dict, dict]:
 @bp.post("/hosts/<int:host_id>/hours")
 def host_hours(host_id: int):
     """Replace a host's weekly hours."""
-    host = host_admin.get_host(host_id) or abort(404)
+    host = found_or_404(host_admin.get_host(host_id))
     ranges, errors, raw = _parse_hours()
     if errors:
         return _page(host, hours_errors=errors, hours_values=raw, status=422)
@@ -166,7 +166,7 @@ def _local(field, zone: ZoneInfo, example: str) -> datetime | None:
 @bp.post("/hosts/<int:host_id>/time-off")
 def host_time_off(host_id: int):
     """Add time off for a host."""
-    host = host_admin.get_host(host_id) or abort(404)
+    host = found_or_404(host_admin.get_host(host_id))
     form = TimeOffForm()
     if not form.validate_on_submit():
         return _page(host, off_form=form, status=422)
@@ -187,10 +187,7 @@ def host_time_off(host_id: int):
 @bp.post("/hosts/<int:host_id>/feed")
 def host_feed_rotate(host_id: int):
     """Make a new private feed URL for a host (the old one stops working); shown once."""
-    try:
-        token = host_feed.rotate(actor(), host_id)
-    except LookupError:
-        abort(404)
+    token = host_feed.rotate(actor(), host_id)
     url = external_url("feeds.host_calls", token=token)
     flash(f"New calendar feed URL (copy it now; it is shown only once): {url}", "ok")
     return redirect(url_for("admin.host_detail", host_id=host_id) + "#feed", 303)
@@ -199,10 +196,7 @@ def host_feed_rotate(host_id: int):
 @bp.post("/time-off/<int:time_off_id>/remove")
 def time_off_remove(time_off_id: int):
     """Remove a stretch of time off."""
-    try:
-        host_id = host_admin.remove_time_off(actor(), time_off_id)
-    except LookupError:
-        abort(404)
+    host_id = host_admin.remove_time_off(actor(), time_off_id)
     flash("Time off removed.", "ok")
     return redirect(url_for("admin.host_detail", host_id=host_id) + "#time-off", 303)
 
@@ -236,9 +230,6 @@ def blackouts():
 @bp.post("/blackouts/<int:blackout_id>/remove")
 def blackout_remove(blackout_id: int):
     """Open the calendar again on a blackout day."""
-    try:
-        host_admin.remove_blackout(actor(), blackout_id)
-    except LookupError:
-        abort(404)
+    host_admin.remove_blackout(actor(), blackout_id)
     flash("The day is open for calls again.", "ok")
     return redirect(url_for("admin.blackouts"), 303)

@@ -26,6 +26,7 @@ from ..models import Booking
 from ..waitlist import places
 from ..web import date_input
 from ..web import paging
+from ..web.errors import found_or_404
 from ..web.formatting import iso_utc
 from ..web.htmx import vary_on_htmx
 from ..web.htmx import wants_fragment
@@ -57,10 +58,7 @@ def parse_start(value: str | None) -> datetime | None:
 
 
 def _market_or_404(slug: str) -> capacity.Availability:
-    availability = capacity.get_availability(slug)
-    if availability is None:
-        abort(404)
-    return availability
+    return found_or_404(capacity.get_availability(slug))
 
 
 def _offer(availability: capacity.Availability) -> tuple[str | None, object | None]:
@@ -266,10 +264,7 @@ bp.add_url_rule("/<slug>/details", view_func=DetailsView.as_view("details"))
 
 
 def _booking_or_404(token: str) -> Booking:
-    found = booking.find_booking(token)
-    if found is None:
-        abort(404)
-    return found
+    return found_or_404(booking.find_booking(token))
 
 
 def _changeable(found: Booking) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import abort
 from flask import flash
 from flask import redirect
 from flask import render_template
@@ -32,9 +31,6 @@ def outbox_messages():
 @bp.post("/outbox/<int:message_id>/resend")
 def outbox_resend(message_id: int):
     """Queue a fresh copy of a message."""
-    try:
-        copy = outbox.resend(actor(), message_id)
-    except LookupError:
-        abort(404)
+    copy = outbox.resend(actor(), message_id)
     flash(f"A copy to {copy.recipient} is queued.", "ok")
     return redirect(url_for("admin.outbox"), 303)

@@ -27,6 +27,7 @@ from sqlalchemy import update
 from .. import audit
 from ..clock import utcnow
 from ..database import write_transaction
+from ..domain import NotFound
 from ..extensions import db
 from ..models import OutboxMessage
 
@@ -291,7 +292,7 @@ def resend(actor: audit.Actor, message_id: int) -> OutboxMessage:
     with write_transaction() as session:
         original = session.get(OutboxMessage, message_id)
         if original is None:
-            raise LookupError(message_id)
+            raise NotFound("That message doesn't exist.")
         copy = queue_mail(
             original.recipient,
             original.subject,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import abort
 from flask import flash
 from flask import make_response
 from flask import redirect
@@ -18,6 +17,7 @@ from ..waitlist import queue_admin
 from ..web import paging
 from ..web.admin import actor
 from ..web.admin import bp
+from ..web.errors import found_or_404
 from ..web.htmx import vary_on_htmx
 from ..web.htmx import wants_fragment
 from . import market_admin
@@ -36,10 +36,7 @@ CALLS_SHOWN = 10  # upcoming and past calls each on a market's page; the rest on
 
 
 def _row_or_404(market_id: int) -> market_admin.MarketRow:
-    row = market_admin.row(market_id)
-    if row is None:
-        abort(404)
-    return row
+    return found_or_404(market_admin.row(market_id))
 
 
 def _answer(fragment: str, status: int = 200, **context):
@@ -262,9 +259,7 @@ def hold_add(market_id: int):
 @bp.route("/seats/<int:seat_id>/release", methods=["GET", "POST"])
 def seat_release(seat_id: int):
     """Release a seated loan officer or a hold, after a confirmation page (GET)."""
-    taken = market_admin.get_seat(seat_id)
-    if taken is None:
-        abort(404)
+    taken = found_or_404(market_admin.get_seat(seat_id))
     back = url_for("admin.market_detail", market_id=taken.market_id) + "#seats"
     if taken.released_at is not None:
         flash(f"{taken.name} was already released.", "warn")

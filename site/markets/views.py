@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 from zoneinfo import ZoneInfo
 
-from flask import abort
 from flask import Blueprint
 from flask import make_response
 from flask import render_template
@@ -13,6 +12,7 @@ from flask import request
 
 from .. import capacity
 from ..web import paging
+from ..web.errors import found_or_404
 from ..web.htmx import vary_on_htmx
 from ..web.htmx import wants_fragment
 from ..web.page_cache import shared_page
@@ -72,9 +72,7 @@ def check():
 @shared_page("LIVE_PAGE_SECONDS")
 def detail(slug: str):
     """A market's status, seats, price sheet in plain words and the next step."""
-    availability = capacity.get_availability(slug)
-    if availability is None:
-        abort(404)
+    availability = found_or_404(capacity.get_availability(slug))
     market = availability.market
     return render_template(
         "markets/detail.html",
@@ -89,9 +87,7 @@ def detail(slug: str):
 @shared_page("LIVE_PAGE_SECONDS")
 def seats(slug: str):
     """The seat widget alone; shared_page answers If-None-Match with 304 when nothing changed."""
-    availability = capacity.get_availability(slug)
-    if availability is None:
-        abort(404)
+    availability = found_or_404(capacity.get_availability(slug))
     response = make_response(render_template("markets/_seats.html", a=availability))
     response.set_etag(f"{availability.fingerprint()}-{WIDGET_REVISION}")
     # Cache, but ask every time: the ETag makes the answer to "anything new?" cheap.

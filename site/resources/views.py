@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import abort
 from flask import Blueprint
 from flask import current_app
 from flask import make_response
@@ -11,6 +10,7 @@ from flask import request
 from flask import url_for
 
 from .. import capacity
+from ..web.errors import found_or_404
 from ..web.htmx import vary_on_htmx
 from ..web.htmx import wants_fragment
 from ..web.page_cache import shared_page
@@ -126,9 +126,7 @@ def index():
 @shared_page("CONTENT_PAGE_SECONDS")
 def article(slug: str):
     """One published article with its FAQ and related reading."""
-    found = content.get_published(slug)
-    if found is None:
-        abort(404)
+    found = found_or_404(content.get_published(slug))
     return render_template(
         "resources/article.html",
         article=found,

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from .. import audit
 from ..clock import utcnow
 from ..database import write_transaction
+from ..domain import DomainError
 from ..extensions import db
 from ..models import Staff
 
@@ -40,8 +41,8 @@ def hasher() -> PasswordHasher:
     return _hasher_for(current_app.config["PASSWORD_HASH_PROFILE"])
 
 
-class StaffError(ValueError):
-    """A staff account can't be created as asked; the message says why."""
+class StaffError(DomainError):
+    """A staff account can't be created as asked."""
 
 
 def normalize_email(email: str) -> str:

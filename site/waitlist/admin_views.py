@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import abort
 from flask import flash
 from flask import redirect
 from flask import render_template
@@ -13,6 +12,7 @@ from .. import capacity
 from ..markets import market_admin
 from ..web.admin import actor
 from ..web.admin import bp
+from ..web.errors import found_or_404
 from . import places
 from . import queue_admin
 
@@ -43,8 +43,7 @@ def _offer_message(market_id: int, changes: capacity.QueueChanges) -> tuple[str,
 @bp.post("/markets/<int:market_id>/waitlist/offer")
 def queue_offer(market_id: int):
     """Offer the free seats now to the first people waiting (the queue's own rule)."""
-    if market_admin.row(market_id) is None:
-        abort(404)
+    found_or_404(market_admin.row(market_id))
     changes = queue_admin.offer_next(actor(), market_id)
     message, kind = _offer_message(market_id, changes)
     flash(message, kind)
@@ -54,9 +53,7 @@ def queue_offer(market_id: int):
 @bp.route("/waitlist/<int:entry_id>/remove", methods=["GET", "POST"])
 def queue_remove(entry_id: int):
     """Take someone off a market's waitlist, after a confirmation page (GET)."""
-    entry = queue_admin.get_entry(entry_id)
-    if entry is None:
-        abort(404)
+    entry = found_or_404(queue_admin.get_entry(entry_id))
     back = url_for("admin.market_detail", market_id=entry.market_id) + "#waitlist"
     if not entry.active:
         flash(f"{entry.name} is no longer on the waitlist ({entry.status}).", "warn")

@@ -19,18 +19,16 @@ from .. import capacity
 from .. import secret_links
 from ..clock import utcnow
 from ..database import write_transaction
+from ..domain import DomainError
+from ..domain import NotFound
 from ..extensions import db
 from ..models import Seat
 from ..models import WaitlistEntry
 from . import mail
 
 
-class WaitlistError(Exception):
-    """A request the waitlist refuses; the message is fit to show a person."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class WaitlistError(DomainError):
+    """A request the waitlist refuses."""
 
 
 class NotFull(WaitlistError):
@@ -45,7 +43,7 @@ class EntryGone(WaitlistError):
         self.entry = entry
 
 
-class UnknownLink(WaitlistError, LookupError):
+class UnknownLink(WaitlistError, NotFound):
     """A token that opens no entry (mistyped, cut short, tampered with, another market's)."""
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import abort
 from flask import Blueprint
 from flask import current_app
 from flask import make_response
@@ -17,6 +16,7 @@ from .. import capacity
 from ..clock import utcnow
 from ..extensions import limiter
 from ..models import WaitlistEntry
+from ..web.errors import found_or_404
 from ..web.errors import render_error
 from ..web.security import private
 from . import places
@@ -31,10 +31,7 @@ def _rate_limit() -> str:
 
 
 def _availability_or_404(slug: str) -> capacity.Availability:
-    availability = capacity.get_availability(slug)
-    if availability is None:
-        abort(404)
-    return availability
+    return found_or_404(capacity.get_availability(slug))
 
 
 @bp.route("/markets/<slug>/waitlist", methods=["GET", "POST"])

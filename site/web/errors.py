@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
+from flask import abort
 from flask import Flask
 from flask import render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import InternalServerError
+
+from ..domain import NotFound
+
+T = TypeVar("T")
 
 MESSAGES = {
     400: (
@@ -44,6 +51,13 @@ def render_error(code: int, detail: str | None = None):
     ), code
 
 
+def found_or_404(found: T | None) -> T:
+    """What a lookup found; the 404 page when it found nothing (the one way a view says so)."""
+    if found is None:
+        abort(404)
+    return found
+
+
 def init_app(app: Flask) -> None:
     """Route every HTTP error and uncaught exception to the styled page."""
 
@@ -65,6 +79,11 @@ def init_app(app: Flask) -> None:
             if allowed:
                 return response[0], 405, {"Allow": ", ".join(allowed)}
         return response
+
+    @app.errorhandler(NotFound)
+    def not_found(error: NotFound):
+        # A service asked to act on something that isn't there: the 404 page, saying what.
+        return render_error(404, error.message)
 
     @app.errorhandler(InternalServerError)
     def server_error(error):
