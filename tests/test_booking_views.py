@@ -358,7 +358,7 @@ def test_assignment_goes_to_the_host_with_fewest_calls_that_week(client, market)
         ({"lead_source": None}, "Choose where your leads come from today."),
         ({"consent": None}, "Tick this box"),
         ({"notes": "x" * 2001}, "Keep notes under 2,000 characters."),
-        ({"name": "y" * 121}, "Field cannot be longer than 120 characters."),
+        ({"name": "y" * 121}, "Keep the name to 120 characters."),
     ],
 )
 def test_invalid_fields_get_messages_beside_them_and_keep_input(

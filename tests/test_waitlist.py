@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from mortgage_connect import capacity
+from mortgage_connect import contact
 from mortgage_connect import secret_links
 from mortgage_connect.clock import utcnow
 from mortgage_connect.extensions import db
@@ -112,7 +113,7 @@ def test_the_service_checks_details_itself(app, field, value):
         "company": "Co",
         field: value,
     }
-    with pytest.raises(places.InvalidDetails):
+    with pytest.raises(contact.InvalidContact):
         places.join(market.id, **details)
 
 

@@ -123,7 +123,7 @@ def test_joining_emails_the_private_link_and_says_so(client, market):
         ("phone", "call me", "Enter a phone number with its area code"),
         ("company", "  ", "Enter your company&#39;s name."),
         ("nmls_id", "12-34", "An NMLS ID is digits only (up to 12)."),
-        ("name", "x" * 121, "Field cannot be longer than 120 characters."),
+        ("name", "x" * 121, "Keep the name to 120 characters."),
     ],
 )
 def test_bad_details_get_a_message_beside_the_field_and_keep_the_input(

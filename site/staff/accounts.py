@@ -11,13 +11,13 @@ from argon2 import profiles
 from argon2 import Type
 from argon2.exceptions import InvalidHashError
 from argon2.exceptions import VerificationError
-from email_validator import EmailNotValidError
-from email_validator import validate_email
 from flask import current_app
 from sqlalchemy import select
 
 from .. import audit
+from .. import contact
 from ..clock import utcnow
+from ..contact import normalize_email
 from ..database import write_transaction
 from ..domain import DomainError
 from ..extensions import db
@@ -45,17 +45,12 @@ class StaffError(DomainError):
     """A staff account can't be created as asked."""
 
 
-def normalize_email(email: str) -> str:
-    """Emails compare case-insensitively and without surrounding spaces."""
-    return (email or "").strip().lower()
-
-
 def check_email(email: str) -> str:
-    """The normalized email, or StaffError when it isn't a valid address."""
+    """The email as staff accounts keep it (no case), or StaffError when it isn't an address."""
     try:
-        return normalize_email(validate_email(email, check_deliverability=False).normalized)
-    except EmailNotValidError as error:
-        raise StaffError(f"{email!r} is not a valid email address: {error}") from None
+        return normalize_email(contact.check_email(email))
+    except contact.InvalidContact:
+        raise StaffError(f"{email!r} is not a valid email address.") from None
 
 
 def check_password(password: str) -> str:

@@ -15,8 +15,8 @@ from flask import current_app
 from flask import g
 from flask_limiter import RateLimitExceeded
 
+from ..contact import normalize_email
 from ..extensions import limiter
-from .accounts import normalize_email
 
 SCOPE = "admin-signin"
 

@@ -6,7 +6,6 @@ which every change here ends with, inside the same locked transaction.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from datetime import timedelta
@@ -16,6 +15,7 @@ from sqlalchemy import func
 from sqlalchemy import select
 
 from .. import capacity
+from .. import contact
 from .. import secret_links
 from ..clock import utcnow
 from ..database import write_transaction
@@ -47,10 +47,6 @@ class UnknownLink(WaitlistError, NotFound):
     """A token that opens no entry (mistyped, cut short, tampered with, another market's)."""
 
 
-class InvalidDetails(WaitlistError, ValueError):
-    """A detail the waitlist can't accept (the form checks these first)."""
-
-
 @dataclass(frozen=True)
 class Joined:
     """The entry a join found or made, its status-link token, and whether it is new.
@@ -65,27 +61,11 @@ class Joined:
     seats_open: bool = False
 
 
-def normalise_email(email: str) -> str:
-    """Emails compare without case or surrounding space: one place per address."""
-    return (email or "").strip().lower()
-
-
 def _details(name, email, phone, company, nmls_id) -> dict:
-    values = {
-        "name": (name or "").strip(),
-        "email": normalise_email(email),
-        "phone": (phone or "").strip(),
-        "company": (company or "").strip(),
-        "nmls_id": (nmls_id or "").strip() or None,
-    }
-    limits = {"name": 120, "email": 254, "phone": 40, "company": 160}
-    for key, limit in limits.items():
-        if not values[key] or len(values[key]) > limit:
-            raise InvalidDetails(f"The {key} is needed, in at most {limit} characters.")
-    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", values["email"]):
-        raise InvalidDetails("A valid email address is needed.")
-    if values["nmls_id"] is not None and not re.fullmatch(r"\d{1,12}", values["nmls_id"]):
-        raise InvalidDetails("An NMLS ID is digits only (up to 12).")
+    """The details checked as the join form checks them; one place per address, whatever its
+    case (contact.InvalidContact when one can't be accepted)."""
+    values = contact.check_details(name, email, phone, company, nmls_id)
+    values["email"] = contact.normalize_email(values["email"])
     return values
 
 

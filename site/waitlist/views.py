@@ -13,6 +13,7 @@ from flask import render_template
 from flask import request
 
 from .. import capacity
+from .. import contact
 from ..clock import utcnow
 from ..extensions import limiter
 from ..models import WaitlistEntry
@@ -73,7 +74,7 @@ def join(slug: str):
         )
     except places.NotFull:
         return render_template("waitlist/open.html", a=availability), 409
-    except places.InvalidDetails as error:
+    except contact.InvalidContact as error:
         return page(422, error.message)
     if joined.seats_open:  # what a new address is told (NotFull); the link went by email
         return render_template("waitlist/open.html", a=availability), 409

@@ -10,12 +10,12 @@ from wtforms import EmailField
 from wtforms import StringField
 from wtforms import TelField
 from wtforms.validators import DataRequired
-from wtforms.validators import Email
 from wtforms.validators import Length
 from wtforms.validators import Optional
-from wtforms.validators import Regexp
 from wtforms.validators import StopValidation
 from wtforms.validators import ValidationError
+
+from .. import contact
 
 
 def strip(value):
@@ -35,12 +35,18 @@ def plain_text(form, field) -> None:
         raise StopValidation("Remove the control characters from this field.")
 
 
-def _phone(form, field) -> None:
-    """A phone number people write: digits with spaces, dots, dashes, brackets or a leading +."""
-    value = field.data or ""
-    digits = re.sub(r"\D", "", value)
-    if not re.fullmatch(r"\+?[\d\s().\-]+", value) or not 7 <= len(digits) <= 15:
-        raise ValidationError("Enter a phone number with its area code, such as 214-555-0187.")
+def contact_rule(check):
+    """A field validator from one of contact.py's checks: the form and the services that store
+    the details apply the very same rule, with the same message."""
+
+    def validator(form, field) -> None:
+        if field.data:
+            try:
+                check(field.data)
+            except contact.InvalidContact as error:
+                raise ValidationError(error.message) from None
+
+    return validator
 
 
 class ContactForm(FlaskForm):
@@ -49,36 +55,44 @@ class ContactForm(FlaskForm):
     name = StringField(
         "Your name",
         filters=[strip],
-        validators=[DataRequired("Enter your name."), Length(max=120), plain_text],
+        validators=[
+            DataRequired(contact.REQUIRED["name"]),
+            Length(max=contact.LIMITS["name"], message=contact.too_long("name")),
+            plain_text,
+        ],
     )
     email = EmailField(
         "Email",
         filters=[strip],
         validators=[
-            DataRequired("Enter your email address."),
-            Length(max=254),
+            DataRequired(contact.REQUIRED["email"]),
             plain_text,
-            Email("Enter an email address like name@example.com.", check_deliverability=False),
+            contact_rule(contact.check_email),
         ],
     )
     phone = TelField(
         "Phone",
         filters=[strip],
-        validators=[DataRequired("Enter a phone number."), Length(max=40), plain_text, _phone],
+        validators=[
+            DataRequired(contact.REQUIRED["phone"]),
+            Length(max=contact.LIMITS["phone"], message=contact.too_long("phone")),
+            plain_text,
+            contact_rule(contact.check_phone),
+        ],
     )
     company = StringField(
         "Company",
         filters=[strip],
-        validators=[DataRequired("Enter your company's name."), Length(max=160), plain_text],
+        validators=[
+            DataRequired(contact.REQUIRED["company"]),
+            Length(max=contact.LIMITS["company"], message=contact.too_long("company")),
+            plain_text,
+        ],
     )
     nmls_id = StringField(
         "NMLS ID (optional)",
         filters=[strip],
-        validators=[
-            Optional(),
-            plain_text,
-            Regexp(r"^\d{1,12}$", message="An NMLS ID is digits only (up to 12)."),
-        ],
+        validators=[Optional(), plain_text, contact_rule(contact.check_nmls_id)],
     )
     # Honeypot: hidden from people (CSS and aria-hidden); bots that fill every field fill it.
     website = StringField("Leave this field empty", validators=[Length(max=0), plain_text])
