@@ -60,13 +60,16 @@ CLOCK_INSTANTS ?= 2027-04-01T00:10:00Z 2027-06-09T12:00:00Z 2027-02-28T23:50:00Z
 
 # The tests marked `clock` (booking, calendar, waitlist offers and expiry, the admin's calls,
 # the browser flows), on SQLite, once per instant: TEST_CLOCK_AT pins every test's clock there.
+# CLOCK_JOBS instants run at once (each in its own folder); a failing one's output is shown.
+CLOCK_JOBS ?= 2
 test-clock: $(STAMP)
-	@failed=""; for at in $(CLOCK_INSTANTS); do \
-		echo "== date-sensitive tests, clock pinned at $$at =="; \
-		TEST_DATABASE_URL= TEST_CLOCK_AT=$$at $(BIN)/pytest -m clock -q $(PYTEST_ARGS) \
-			|| failed="$$failed $$at"; \
-	done; \
-	if [ -n "$$failed" ]; then echo "make test-clock failed at:$$failed" >&2; exit 1; fi
+	@logs=$$(mktemp -d); \
+	printf '%s\n' $(CLOCK_INSTANTS) | xargs -P $(CLOCK_JOBS) -I{} sh -c ' \
+		if TEST_DATABASE_URL= TEST_CLOCK_AT={} $(BIN)/pytest -m clock -q \
+			--basetemp='"$$logs"'/{}.tmp $(PYTEST_ARGS) > '"$$logs"'/{}.log 2>&1; \
+		then echo "== clock pinned at {}: $$(tail -n 1 '"$$logs"'/{}.log)"; \
+		else echo "== clock pinned at {}: FAILED"; cat '"$$logs"'/{}.log; exit 1; fi'; \
+	status=$$?; rm -rf "$$logs"; exit $$status
 
 bench: $(STAMP)
 	@if ! command -v wrk >/dev/null 2>&1; then \
