@@ -1,11 +1,16 @@
-"""The page a query string asks for, and the arithmetic behind a pager."""
+"""The page a query string asks for, the arithmetic behind a pager, and a page of a query."""
 
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
-from mortgage_connect.web.paging import Page
-from mortgage_connect.web.paging import page_number
+from mortgage_connect import paging
+from mortgage_connect.extensions import db
+from mortgage_connect.mail import outbox
+from mortgage_connect.models import OutboxMessage
+from mortgage_connect.paging import Page
+from mortgage_connect.paging import page_number
 
 
 @pytest.mark.parametrize(
@@ -59,3 +64,18 @@ def test_a_page_that_does_not_exist_is_the_nearest_one(asked, total, number, mov
 def test_everything_on_one_page_needs_no_pager():
     page = Page.of(None, 50, 50)
     assert page.pages == 1 and page.numbers() == [1] and page.next is None
+
+
+def test_paginate_counts_and_slices_in_sql_and_keeps_to_pages_that_exist(app):
+    for n in range(5):
+        outbox.queue_mail(f"p{n}@example.com", f"Message {n}", "text")
+    db.session.commit()
+    newest_first = select(OutboxMessage).order_by(OutboxMessage.id.desc())
+    second = paging.paginate(newest_first, 2, per_page=2)
+    assert [m.subject for m in second.items] == ["Message 2", "Message 1"]
+    assert (second.page.number, second.page.pages, second.page.total) == (2, 3, 5)
+    beyond = paging.paginate(newest_first, 9, per_page=2)
+    assert [m.subject for m in beyond.items] == ["Message 0"]
+    assert (beyond.page.number, beyond.page.asked, beyond.page.moved) == (3, 9, True)
+    none = paging.paginate(newest_first.where(OutboxMessage.id < 0), None, per_page=2)
+    assert (none.items, none.page.number, none.page.total) == ([], 1, 0)

@@ -10,9 +10,9 @@ from flask import Response
 from flask import stream_with_context
 from flask import url_for
 
+from .. import paging
 from ..clock import utcnow
 from ..web import date_input
-from ..web import paging
 from ..web.admin import actor
 from ..web.admin import bp
 from ..web.errors import found_or_404
@@ -55,11 +55,10 @@ def _filter() -> tuple[call_admin.CallFilter, dict, str | None]:
 def calls():
     """Booked calls, filtered by market, host and day; with their outcome actions."""
     chosen, keep, problem = _filter()
-    page = paging.asked_page() or 1
     markets, hosts = call_admin.filter_choices()
     return render_template(
         "admin/calls/index.html",
-        rows=call_admin.calls(chosen, page),
+        rows=call_admin.calls(chosen, paging.asked_page()),
         chosen=chosen,
         keep=keep,
         problem=problem,

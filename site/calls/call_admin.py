@@ -30,6 +30,8 @@ from ..models import COMPLETED
 from ..models import Host
 from ..models import Market
 from ..models import NO_SHOW
+from ..paging import Paged
+from ..paging import paginate
 
 OUTCOMES = {COMPLETED: "completed", NO_SHOW: "no-show"}
 
@@ -69,11 +71,11 @@ class CallFilter:
         return query
 
 
-def calls(chosen: CallFilter, page: int, per_page: int = 50, now: datetime | None = None):
+def calls(
+    chosen: CallFilter, page: int | None, per_page: int = 50, now: datetime | None = None
+) -> Paged:
     """One page of calls for the filter."""
-    return db.paginate(
-        chosen.query(now or utcnow()), page=page, per_page=per_page, error_out=False, count=True
-    )
+    return paginate(chosen.query(now or utcnow()), page, per_page)
 
 
 def market_calls(

@@ -18,6 +18,7 @@ from flask.views import MethodView
 
 from .. import booking
 from .. import capacity
+from .. import paging
 from ..clock import utcnow
 from ..extensions import db
 from ..extensions import limiter
@@ -25,7 +26,6 @@ from ..markets import search
 from ..models import Booking
 from ..waitlist import places
 from ..web import date_input
-from ..web import paging
 from ..web.errors import found_or_404
 from ..web.formatting import iso_utc
 from ..web.htmx import vary_on_htmx

@@ -8,9 +8,9 @@ from flask import render_template
 from flask import request
 from flask import url_for
 
+from .. import paging
 from ..web.admin import actor
 from ..web.admin import bp
-from ..web.paging import page_number
 from . import outbox
 
 
@@ -19,10 +19,9 @@ def outbox_messages():
     """Every email the site queued: queued, sent or failed, with its errors."""
     status = request.args.get("status", "")
     status = status if status in outbox.OUTBOX_STATUSES else ""
-    page = page_number(request.args.get("page")) or 1
     return render_template(
         "admin/outbox.html",
-        rows=outbox.messages(status, page),
+        rows=outbox.messages(status, paging.asked_page()),
         status=status,
         statuses=outbox.OUTBOX_STATUSES,
     )

@@ -30,6 +30,8 @@ from ..database import write_transaction
 from ..domain import NotFound
 from ..extensions import db
 from ..models import OutboxMessage
+from ..paging import Paged
+from ..paging import paginate
 
 # While a sender works on a message nobody else may take it; after this it counts as abandoned.
 LEASE = timedelta(minutes=10)
@@ -279,12 +281,12 @@ def _close(smtp: smtplib.SMTP | None) -> None:
 OUTBOX_STATUSES = (OutboxMessage.QUEUED, OutboxMessage.SENT, OutboxMessage.FAILED)
 
 
-def messages(status: str, page: int, per_page: int = 50):
+def messages(status: str, page: int | None, per_page: int = 50) -> Paged:
     """One page of outbox messages, newest first, optionally of one status."""
     query = select(OutboxMessage).order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
     if status in OUTBOX_STATUSES:
         query = query.where(OutboxMessage.status == status)
-    return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
+    return paginate(query, page, per_page)
 
 
 def resend(actor: audit.Actor, message_id: int) -> OutboxMessage:

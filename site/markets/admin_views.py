@@ -10,11 +10,11 @@ from flask import request
 from flask import url_for
 
 from .. import capacity
+from .. import paging
 from ..calls import call_admin
 from ..models import HELD
 from ..staff.signin import recent_signin_required
 from ..waitlist import queue_admin
-from ..web import paging
 from ..web.admin import actor
 from ..web.admin import bp
 from ..web.errors import found_or_404

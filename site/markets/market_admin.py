@@ -15,8 +15,8 @@ from ..clock import utcnow
 from ..extensions import db
 from ..models import PriceSheet
 from ..models import Seat
+from ..paging import Page
 from ..staff import audit_log
-from ..web.paging import Page
 from . import search
 
 

@@ -26,7 +26,7 @@ from ..geo import fold_words
 from ..geo import split_states
 from ..geo import US_STATES
 from ..models import Market
-from ..web.paging import Page
+from ..paging import Page
 
 PER_PAGE = 50  # markets on a page unless the caller says otherwise (MARKETS_PER_PAGE)
 

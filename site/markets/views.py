@@ -11,7 +11,7 @@ from flask import render_template
 from flask import request
 
 from .. import capacity
-from ..web import paging
+from .. import paging
 from ..web.errors import found_or_404
 from ..web.htmx import vary_on_htmx
 from ..web.htmx import wants_fragment

@@ -14,6 +14,7 @@ from flask_login import current_user
 from flask_login import login_user
 from flask_login import logout_user
 
+from .. import paging
 from ..audit import Actor
 from ..markets.market_admin import overview
 from ..web.admin import actor
@@ -145,14 +146,12 @@ def _text_arg(name: str) -> str:
 @bp.get("/audit")
 def audit():
     """Every recorded change, newest first."""
-    page_number = request.args.get("page", 1, type=int)
-    page_number = page_number if page_number and 0 < page_number < 1_000_000 else 1
     filters = {
         "action": _text_arg("action"),
         "entity_type": _text_arg("entity_type"),
         "entity_id": _text_arg("entity_id"),
     }
-    rows = audit_log.page(page_number, PER_PAGE, **filters)
+    rows = audit_log.page(paging.asked_page(), PER_PAGE, **filters)
     actions, entity_types = audit_log.filter_choices()
     return render_template(
         "admin/audit.html",

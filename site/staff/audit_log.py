@@ -7,9 +7,13 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import AuditLog
+from ..paging import Paged
+from ..paging import paginate
 
 
-def page(number: int, per_page: int = 50, action: str = "", entity_type: str = "", entity_id=""):
+def page(
+    number: int | None, per_page: int = 50, action: str = "", entity_type: str = "", entity_id=""
+) -> Paged:
     """One page of audit rows, newest first, optionally filtered."""
     query = select(AuditLog).order_by(AuditLog.at.desc(), AuditLog.id.desc())
     if action:
@@ -18,7 +22,7 @@ def page(number: int, per_page: int = 50, action: str = "", entity_type: str = "
         query = query.where(AuditLog.entity_type == entity_type)
     if entity_id:
         query = query.where(AuditLog.entity_id == str(entity_id))
-    return db.paginate(query, page=number, per_page=per_page, error_out=False, count=True)
+    return paginate(query, number, per_page)
 
 
 def recent(limit: int = 10) -> list[AuditLog]:

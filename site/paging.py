@@ -1,7 +1,9 @@
-"""Numbered pages of a long list: reading the page asked for, and the arithmetic of a pager.
+"""Numbered pages of a long list: reading the page asked for, the arithmetic of a pager, and
+one page of a query's rows.
 
-Shared by every paged list (markets, booking's market picker, the admin markets table); the
-services count and slice in SQL with `Page.offset` and `Page.per_page`.
+The one way every long list is paged (markets, booking's market picker, the admin's markets,
+calls, audit log and outbox): services count and slice in SQL, with `paginate` or with
+`Page.offset` and `Page.per_page`, and templates show `components/_pager.html`'s pager.
 """
 
 from __future__ import annotations
@@ -9,6 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import request
+from sqlalchemy import func
+from sqlalchemy import Select
+from sqlalchemy import select
+
+from .extensions import db
 
 MAX_DIGITS = 9  # a longer "page number" is garbage, not a page; also keeps OFFSET small
 
@@ -90,3 +97,20 @@ class Page:
                 numbers.append(None)
             numbers.append(n)
         return numbers
+
+
+@dataclass(frozen=True)
+class Paged:
+    """One page of a list: its rows, and where it stands among the others."""
+
+    items: list
+    page: Page
+
+
+def paginate(query: Select, asked: int | None, per_page: int) -> Paged:
+    """The page asked for (or the nearest that exists) of a query's rows, counted and sliced in
+    SQL; the query brings its own order, which must end in something unique."""
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    page = Page.of(asked, per_page, total or 0)
+    items = list(db.session.scalars(query.limit(page.per_page).offset(page.offset)))
+    return Paged(items, page)
