@@ -370,6 +370,44 @@ def book(
     """
     now = now or utcnow()
     form_hash = form_token_hash(form_token, market_id, start, details.email)
+    try:
+        booking = _book(market_id, start, details, form_hash, now, offer_token)
+    except _AlreadyBooked as twin:
+        return twin.booking, manage_token(twin.booking), False
+    return booking, manage_token(booking), True
+
+
+class _AlreadyBooked(Exception):
+    """This form's booking exists: made by the first click of a double click, or before a retry."""
+
+    def __init__(self, booking: Booking):
+        super().__init__(booking.id)
+        self.booking = booking
+
+
+def _unless_booked(session, form_hash: str) -> None:
+    """Stop here (_AlreadyBooked) when a twin of this request has made its booking."""
+    existing = session.scalars(
+        select(Booking)
+        .where(Booking.form_token_hash == form_hash)
+        .execution_options(populate_existing=True)
+    ).one_or_none()
+    if existing is not None:
+        raise _AlreadyBooked(existing)
+
+
+def _book(
+    market_id: int,
+    start: datetime,
+    details: Details,
+    form_hash: str,
+    now: datetime,
+    offer_token: str | None,
+) -> Booking:
+    """Make the booking, or find that a twin of this request made it (_AlreadyBooked).
+
+    A twin may win any of the locks taken here, so it is looked for again after each.
+    """
     # Every host's calendar is read before the write transaction, so writers wait on each
     # other only for the short part: the candidates are locked and checked again inside.
     try:
@@ -378,9 +416,7 @@ def book(
     except BookingError:
         planned = None  # settled under the lock (a resubmitted form finds its booking there)
     with write_transaction() as session:
-        existing = _by_form_hash(session, form_hash)
-        if existing is not None:
-            return existing, manage_token(existing), False
+        _unless_booked(session, form_hash)
         market = session.get(Market, market_id)
         if market is None:
             raise BookingError("That market does not exist.")
@@ -389,9 +425,7 @@ def book(
             try:
                 offer = places.accept_offer_in(session, offer_token, market.id, now)
             except places.EntryGone:
-                existing = _by_form_hash(session, form_hash)  # a twin won the market lock
-                if existing is not None:
-                    return existing, manage_token(existing), False
+                _unless_booked(session, form_hash)  # a twin won the market lock
                 raise
         else:
             availability = capacity.availability_by_id(market.id, now)
@@ -401,9 +435,7 @@ def book(
                 )
         _check_window(start, now, rules())
         host_id = _choose_host(session, start, now, None, None, planned)
-        existing = _by_form_hash(session, form_hash)  # a twin request may have won the locks
-        if existing is not None:
-            return existing, manage_token(existing), False
+        _unless_booked(session, form_hash)  # a twin may have won the hosts' locks
         booking = Booking(
             market_id=market.id,
             host_id=host_id,
@@ -430,9 +462,7 @@ def book(
             with session.begin_nested():
                 session.add(booking)
         except IntegrityError:
-            existing = _by_form_hash(session, form_hash)
-            if existing is not None:
-                return existing, manage_token(existing), False
+            _unless_booked(session, form_hash)  # the unique form hash: a twin got there first
             raise SlotTaken("That time was just taken. Please choose another time.") from None
         try:
             booking.quote = capacity.add_quote(session, market.id, now=now)
@@ -442,15 +472,7 @@ def book(
         if offer is not None:
             places.offer_booked_in(session, offer, booking)
         mail.queue_confirmation(booking)
-    return booking, manage_token(booking), True
-
-
-def _by_form_hash(session, form_hash: str) -> Booking | None:
-    return session.scalars(
-        select(Booking)
-        .where(Booking.form_token_hash == form_hash)
-        .execution_options(populate_existing=True)
-    ).one_or_none()
+    return booking
 
 
 def _locked_booking(session, token: str) -> Booking:

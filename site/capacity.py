@@ -247,13 +247,6 @@ def valid_slug(slug: str) -> bool:
     return bool(slug) and len(slug) <= 80 and SLUG_RE.match(slug) is not None
 
 
-def get_market(slug: str) -> Market | None:
-    """The market with this slug, or None."""
-    if not valid_slug(slug):
-        return None
-    return db.session.execute(select(Market).where(Market.slug == slug)).scalar_one_or_none()
-
-
 def market_slugs() -> list[str]:
     """Every market's slug (for the sitemap), in one small query."""
     return list(db.session.execute(select(Market.slug).order_by(Market.slug)).scalars())
@@ -685,26 +678,6 @@ def add_quote(
             continue
         return quote
     raise RuntimeError("could not find a free quote reference")
-
-
-def issue_quote(
-    market: Market | int, *, now: datetime | None = None, valid_days: int | None = None
-) -> Quote:
-    """Issue a written quote for a market: its current prices, a reference, a valid-until."""
-    market_id = market.id if isinstance(market, Market) else market
-    with write_transaction() as session:
-        quote = add_quote(session, market_id, now=now, valid_days=valid_days)
-    return quote
-
-
-def get_quote(reference: str) -> Quote | None:
-    """A quote by its reference, or None."""
-    reference = (reference or "").strip().upper()
-    if not re.fullmatch(r"Q-\d{4}-[0-9A-Z]{6}", reference):
-        return None
-    return db.session.execute(
-        select(Quote).where(Quote.reference == reference)
-    ).scalar_one_or_none()
 
 
 # -- creating markets ------------------------------------------------------------------------

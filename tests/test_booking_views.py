@@ -234,6 +234,17 @@ def test_confirmation_shows_the_visitors_zone_and_the_markets(client, market):
     assert when(start, ZoneInfo("America/Chicago")) + " in Dallas–Fort Worth" in html
 
 
+def test_the_quote_on_the_manage_page_says_when_it_runs_out(client, market, time_machine):
+    path = manage_path(book_via_form(client, free_times()[0])[0])
+    made = db.session.scalars(select(Booking)).one()
+    until = made.quote.valid_until.astimezone(ZoneInfo("America/Chicago"))
+    day = f"{until:%B} {until.day}, {until.year}"
+    assert f"valid until {day}" in client.get(path).get_data(as_text=True)
+    time_machine.move_to(made.quote.valid_until + timedelta(minutes=1))
+    html = client.get(path).get_data(as_text=True)
+    assert f"expired on {day}" in html and "valid until" not in html
+
+
 def test_a_resubmitted_form_returns_the_first_booking(client, market):
     start = free_times()[0]
     first, token = book_via_form(client, start)

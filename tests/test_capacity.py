@@ -11,12 +11,25 @@ from sqlalchemy import select
 
 from mortgage_connect import capacity
 from mortgage_connect.capacity import Status
+from mortgage_connect.database import write_transaction
 from mortgage_connect.extensions import db
 from mortgage_connect.models import Quote
 from mortgage_connect.models import Seat
 from tests.market_helpers import make_market
 from tests.market_helpers import PRICES
 from tests.market_helpers import seat_n
+
+
+def issue_quote(market_id: int, **kwargs):
+    """A written quote on its own, as booking issues one inside its transaction."""
+    with write_transaction() as session:
+        return capacity.add_quote(session, market_id, **kwargs)
+
+
+def quote_by_reference(reference: str):
+    """The stored quote with this reference."""
+    return db.session.scalars(select(Quote).where(Quote.reference == reference)).one()
+
 
 T0 = datetime(2026, 6, 1, 15, 0, tzinfo=UTC)
 
@@ -173,7 +186,7 @@ def test_unknown_market(app):
         capacity.seat(424242, name="A", email="a@b.example")
     assert capacity.get_availability("no-such-market") is None
     assert capacity.get_availability("Not A Slug!") is None
-    assert capacity.get_market("../etc/passwd") is None
+    assert capacity.get_availability("../etc/passwd") is None
 
 
 # -- the cap ---------------------------------------------------------------------------------
@@ -196,12 +209,12 @@ def test_cap_lowered_below_seats_in_use_unseats_nobody(app):
 
 def test_set_cap_checks_the_version_against_lost_updates(app):
     market = make_market(cap=5)
-    version = capacity.get_market(market.slug).version
+    version = capacity.get_availability(market.slug).market.version
     capacity.set_cap(market.id, 6, expected_version=version)
     with pytest.raises(capacity.StaleMarket) as refused:
         capacity.set_cap(market.id, 7, expected_version=version)  # a second editor, stale
     assert refused.value.market.seat_cap == 6
-    assert capacity.get_market(market.slug).seat_cap == 6
+    assert capacity.get_availability(market.slug).market.seat_cap == 6
 
 
 @pytest.mark.parametrize("cap", [-1, 1001, 2.5, "5", True])
@@ -209,7 +222,7 @@ def test_set_cap_refuses_nonsense(app, cap):
     market = make_market(cap=5)
     with pytest.raises(capacity.InvalidInput):
         capacity.set_cap(market.id, cap)
-    assert capacity.get_market(market.slug).seat_cap == 5
+    assert capacity.get_availability(market.slug).market.seat_cap == 5
 
 
 # -- prices and quotes -----------------------------------------------------------------------
@@ -248,7 +261,7 @@ def test_future_dated_sheet_waits_for_its_date(app):
 
 def test_price_change_bumps_version_and_refuses_stale_editor(app):
     market = make_market()
-    version = capacity.get_market(market.slug).version
+    version = capacity.get_availability(market.slug).market.version
     capacity.change_prices(market.id, **PRICES, expected_version=version)
     with pytest.raises(capacity.StaleMarket):
         capacity.change_prices(market.id, **PRICES, expected_version=version)
@@ -275,7 +288,7 @@ def test_price_change_validates(app, field, value):
 
 def test_quote_keeps_its_numbers_after_the_price_changes(app):
     market = make_market(prices=dict(PRICES, effective_at=T0))
-    quote = capacity.issue_quote(market, now=T0 + timedelta(days=1), valid_days=30)
+    quote = issue_quote(market.id, now=T0 + timedelta(days=1), valid_days=30)
     reference = quote.reference
     capacity.change_prices(
         market.id,
@@ -287,7 +300,7 @@ def test_quote_keeps_its_numbers_after_the_price_changes(app):
         now=T0 + timedelta(days=2),
     )
     db.session.expire_all()
-    kept = capacity.get_quote(reference)
+    kept = quote_by_reference(reference)
     assert (
         kept.price_per_lead_cents,
         kept.monthly_minimum_leads,
@@ -301,28 +314,27 @@ def test_quote_keeps_its_numbers_after_the_price_changes(app):
     assert kept.valid_until == T0 + timedelta(days=31)
     assert kept.is_valid(T0 + timedelta(days=31)) and not kept.is_valid(T0 + timedelta(days=32))
     # A new quote gets the new numbers.
-    fresh = capacity.issue_quote(market.id, now=T0 + timedelta(days=3))
+    fresh = issue_quote(market.id, now=T0 + timedelta(days=3))
     assert fresh.price_per_lead_cents == 12000 and fresh.reference != reference
 
 
 def test_quote_reference_format_and_default_validity(app):
     app.config["QUOTE_VALID_DAYS"] = 14
     market = make_market(prices=dict(PRICES, effective_at=T0))
-    quote = capacity.issue_quote(market.id, now=T0)
+    quote = issue_quote(market.id, now=T0)
     assert quote.reference.startswith("Q-2026-")
     code = quote.reference.rsplit("-", 1)[1]
     assert len(code) == 6 and set(code) <= set(capacity.QUOTE_ALPHABET)
     assert quote.valid_until == T0 + timedelta(days=14)
-    assert capacity.get_quote(quote.reference.lower()).id == quote.id
-    assert capacity.get_quote("nonsense") is None
+    assert quote_by_reference(quote.reference).id == quote.id
 
 
 def test_quote_reference_collision_is_retried(app, monkeypatch):
     market = make_market(prices=dict(PRICES, effective_at=T0))
-    first = capacity.issue_quote(market.id, now=T0)
+    first = issue_quote(market.id, now=T0)
     references = iter([first.reference, "Q-2026-ABCDEF"])
     monkeypatch.setattr(capacity, "new_reference", lambda now: next(references))
-    second = capacity.issue_quote(market.id, now=T0)
+    second = issue_quote(market.id, now=T0)
     assert second.reference == "Q-2026-ABCDEF"
     assert db.session.execute(select(Quote.reference)).scalars().all().count(first.reference) == 1
 
@@ -330,7 +342,7 @@ def test_quote_reference_collision_is_retried(app, monkeypatch):
 def test_no_quote_without_a_price_sheet(app):
     market = make_market(prices=None)
     with pytest.raises(capacity.NoPriceSheet):
-        capacity.issue_quote(market.id)
+        issue_quote(market.id)
 
 
 # -- markets, search and check ---------------------------------------------------------------

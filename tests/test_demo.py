@@ -93,7 +93,7 @@ def test_seeded_markets_show_every_status_and_never_exceed_the_cap(app):
         sheet = capacity.current_sheet(a.market.id)
         assert sheet is not None and sheet.price_per_lead_cents > 0
     # Some markets carry a price history.
-    assert len(capacity.price_history(capacity.get_market("hartford").id)) == 2
+    assert len(capacity.price_history(capacity.get_availability("hartford").market.id)) == 2
     found = search.search_markets("Fort Worth")
     assert [a.market.slug for a in found.results] == ["dallas-fort-worth"]
 

@@ -155,6 +155,8 @@ def test_page_past_the_last_shows_the_last(three_markets):
 
 def test_page_of_market(three_markets):
     slugs = ["dallas-fort-worth", "minneapolis-st-paul", "washington-dc"]
-    pages = [search.page_of_market(capacity.get_market(s).id, per_page=2) for s in slugs]
+    pages = [
+        search.page_of_market(capacity.get_availability(s).market.id, per_page=2) for s in slugs
+    ]
     assert pages == [1, 1, 2]
     assert search.page_of_market(9999) == 1

@@ -111,7 +111,7 @@ def test_index_book_notice(client, markets):
 def test_index_query_count_does_not_grow_with_markets(app, client):
     for i in range(5):
         make_market(f"market-{i}", aliases=f"Town {i}")
-    seat_n(capacity.get_market("market-0").id, 2)
+    seat_n(capacity.get_availability("market-0").market.id, 2)
     with QueryCounter(db.engine) as few:
         assert client.get("/markets/?q=town").status_code == 200
     db.session.add_all(
@@ -295,7 +295,7 @@ def test_next_step_links_to_booking_and_the_waitlist(database_url):
     with app.app_context():
         make_market(cap=1)
         make_market("austin", cap=1)
-        seat_n(capacity.get_market("austin").id, 1)
+        seat_n(capacity.get_availability("austin").market.id, 1)
         client = app.test_client()
         html = client.get("/markets/dallas-fort-worth").get_data(as_text=True)
         assert '<a class="button" href="/book/dallas-fort-worth">Book a call</a>' in html

@@ -160,20 +160,6 @@ def _place_in(session, entry: WaitlistEntry) -> int | None:
     ).scalar_one()
 
 
-def queue(market_id: int) -> list[WaitlistEntry]:
-    """The people waiting in a market, first in line first."""
-    return list(
-        db.session.execute(
-            select(WaitlistEntry)
-            .where(
-                WaitlistEntry.market_id == market_id,
-                WaitlistEntry.status == WaitlistEntry.WAITING,
-            )
-            .order_by(WaitlistEntry.id)
-        ).scalars()
-    )
-
-
 def _locked_entry(session, token: str) -> WaitlistEntry:
     """The entry behind a token with its market locked; EntryGone when there is none."""
     entry = find(token)

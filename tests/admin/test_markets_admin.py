@@ -9,16 +9,25 @@ import pytest
 from sqlalchemy import select
 
 from mortgage_connect import capacity
+from mortgage_connect.database import write_transaction
 from mortgage_connect.extensions import db
 from mortgage_connect.models import AuditLog
 from mortgage_connect.models import Market
 from mortgage_connect.models import PriceSheet
+from mortgage_connect.models import Quote
 from tests.admin.conftest import admin_client
 from tests.admin.conftest import PASSWORD
 from tests.admin.conftest import sign_in
 from tests.market_helpers import make_market
 from tests.market_helpers import PRICES
 from tests.market_helpers import seat_n
+
+
+def issue_quote(market_id: int, **kwargs):
+    """A written quote on its own, as booking issues one inside its transaction."""
+    with write_transaction() as session:
+        return capacity.add_quote(session, market_id, **kwargs)
+
 
 HX = {"HX-Request": "true", "HX-Current-URL": "http://localhost/admin/markets"}
 
@@ -236,7 +245,7 @@ def test_hostile_prices_get_a_message_in_the_row(signed_in, dallas, field, value
 
 
 def test_price_change_makes_a_new_sheet_and_old_quotes_keep_their_numbers(signed_in, dallas):
-    quote = capacity.issue_quote(dallas.id)
+    quote = issue_quote(dallas.id)
     response = signed_in.post(
         f"/admin/markets/{dallas.id}/prices",
         data=prices(
@@ -253,7 +262,7 @@ def test_price_change_makes_a_new_sheet_and_old_quotes_keep_their_numbers(signed
     sheets = capacity.price_history(dallas.id)
     assert [s.price_per_lead_cents for s in sheets] == [109550, 8500]
     db.session.expire_all()
-    kept = capacity.get_quote(quote.reference)
+    kept = db.session.get(Quote, quote.id)
     assert (kept.price_per_lead_cents, kept.setup_fee_cents) == (8500, 50000)
     [row] = audit_rows("market.price")
     changed = dict((k, (b, a)) for k, b, a in row.changes)
@@ -304,7 +313,7 @@ def new_market_form(**changes) -> dict:
 def test_add_a_market(signed_in):
     response = signed_in.post("/admin/markets/new", data=new_market_form())
     assert response.status_code == 303
-    boise = capacity.get_market("boise")
+    boise = capacity.get_availability("boise").market
     assert response.headers["Location"] == f"/admin/markets/{boise.id}"
     assert (boise.seat_cap, boise.states) == (4, "ID")
     assert capacity.current_sheet(boise.id).price_per_lead_cents == 8500
@@ -330,7 +339,7 @@ def test_add_a_market_refuses_bad_values_with_messages(signed_in, changes, messa
     html = response.get_data(as_text=True)
     assert message in html
     assert "<script>alert(1)" not in html
-    assert capacity.get_market("boise") is None
+    assert capacity.get_availability("boise") is None
 
 
 def test_add_a_market_refuses_a_duplicate_address(signed_in, dallas):
