@@ -1,4 +1,7 @@
-"""Private links in emails: a random link id kept per record, signed under the secret key.
+"""Private links, the one module for their tokens. Two kinds:
+
+Signed links, in emails (a booking's manage page, a place in a waitlist): a random link id
+kept per record, signed under the secret key.
 
 A token is `<link id>.<signature>`, signed with itsdangerous (as Flask signs its sessions)
 under the keys [*SECRET_KEY_FALLBACKS, SECRET_KEY]: the newest key signs, and any of them
@@ -9,6 +12,10 @@ a later email (a waitlist offer, a moved call) can carry a link to the same reco
 
 Links sent before this scheme (43 characters: an HMAC of a stored seed or form token under
 SECRET_KEY) are found by the SHA-256 hash stored with the record then, whatever the key.
+
+Random tokens, for a host's calendar feed: 32 random bytes, of which only the SHA-256 is kept.
+A calendar subscription lives for years, so it must not depend on SECRET_KEY (retiring an old
+key would silently empty every host's calendar); staff rotate a feed's token instead.
 """
 
 from __future__ import annotations
@@ -27,7 +34,7 @@ BOOKING = "booking-manage"
 WAITLIST = "waitlist-status"
 
 TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}")
-LEGACY_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{43}")
+RANDOM_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{43}")  # also the links sent before signed ones
 MAX_LENGTH = 66  # a token's length: 22 for the id, a dot, 43 for the signature
 
 
@@ -65,9 +72,15 @@ def link_id(purpose: str, token: str | None) -> str | None:
         return None
 
 
-def legacy_hash(token: str | None) -> str | None:
-    """What was stored to find a record by a link sent before signed link ids; else None."""
-    if not token or not LEGACY_TOKEN_RE.fullmatch(token):
+def new_random_token() -> str:
+    """A new random token (a host feed's); only its `hashed` form is kept."""
+    return secrets.token_urlsafe(32)
+
+
+def hashed(token: str | None) -> str | None:
+    """What is kept to find a record by a random token (or by a link sent before signed link
+    ids); None for anything that can't be one."""
+    if not token or not RANDOM_TOKEN_RE.fullmatch(token):
         return None
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -77,7 +90,7 @@ def lookup(purpose: str, token: str | None, link_column, legacy_column):
     found = link_id(purpose, token)
     if found is not None:
         return link_column == found
-    hashed = legacy_hash(token)
-    if hashed is not None:
-        return legacy_column == hashed
+    digest = hashed(token)
+    if digest is not None:
+        return legacy_column == digest
     return None

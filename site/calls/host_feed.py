@@ -1,10 +1,8 @@
-"""Each host's private calendar feed (.ics) of their calls, behind a token that can be rotated."""
+"""Each host's private calendar feed (.ics) of their calls, behind a random token that staff
+can rotate (secret_links.py says why it is not a signed link)."""
 
 from __future__ import annotations
 
-import hashlib
-import re
-import secrets
 from datetime import datetime
 from datetime import timedelta
 
@@ -14,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .. import audit
+from .. import secret_links
 from ..clock import utcnow
 from ..database import write_transaction
 from ..domain import NotFound
@@ -23,13 +22,8 @@ from ..models import CANCELLED
 from ..models import Host
 from ..models import HostFeedToken
 
-TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{43}$")
 PRODID = "-//Mortgage Connect Pro//Host calls feed//EN"
 PAST_DAYS = 60  # how far back the feed reaches; calendars keep what they already have
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def has_feed(host_id: int) -> bool:
@@ -42,25 +36,26 @@ def has_feed(host_id: int) -> bool:
 
 def rotate(actor: audit.Actor, host_id: int) -> str:
     """A new feed token for the host (the old URL stops working); returned once, never stored."""
-    token = secrets.token_urlsafe(32)
+    token = secret_links.new_random_token()
     with write_transaction() as session:
         if session.get(Host, host_id) is None:
             raise NotFound("That host doesn't exist.")
         found = session.scalar(select(HostFeedToken).where(HostFeedToken.host_id == host_id))
         if found is None:
-            session.add(HostFeedToken(host_id=host_id, token_hash=_hash(token)))
+            session.add(HostFeedToken(host_id=host_id, token_hash=secret_links.hashed(token)))
         else:
-            found.token_hash, found.created_at = _hash(token), utcnow()
+            found.token_hash, found.created_at = secret_links.hashed(token), utcnow()
         audit.record(actor, "host.feed_token.rotate", ("host", host_id), None, {"rotated": True})
     return token
 
 
 def host_for(token: str) -> Host | None:
     """The host a feed token belongs to, or None."""
-    if not token or not TOKEN_RE.match(token):
+    digest = secret_links.hashed(token)
+    if digest is None:
         return None
     return db.session.scalar(
-        select(Host).join(HostFeedToken).where(HostFeedToken.token_hash == _hash(token))
+        select(Host).join(HostFeedToken).where(HostFeedToken.token_hash == digest)
     )
 
 
