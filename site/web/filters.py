@@ -11,6 +11,7 @@ from flask import Flask
 
 from ..clock import utcnow
 from . import formatting
+from .page_cache import is_shared_render
 
 
 def _zone(zone: str | ZoneInfo) -> ZoneInfo:
@@ -68,7 +69,11 @@ FILTERS = {
     "zone_name": formatting.zone_name,
     "money": formatting.money,
 }
-GLOBALS = {"start_param": formatting.iso_utc}
+GLOBALS = {
+    "start_param": formatting.iso_utc,
+    # Whether this render may be kept for everyone, so must carry no CSRF token.
+    "is_shared_render": is_shared_render,
+}
 
 
 def init_app(app: Flask) -> None:

@@ -160,7 +160,11 @@ def init_app(app: Flask) -> None:
     pages = PageStore(max(1, app.config["PAGE_CACHE_SIZE"]))
     app.extensions["page_cache"] = pages
     app.wsgi_app = PageCacheMiddleware(app.wsgi_app, pages)
-    app.add_template_global(is_shared_render)
+    # A commit that wrote drops the copies; SQLAlchemy's session events are process-wide, so
+    # they are installed once, however many apps the process builds.
+    for name, listener in SESSION_LISTENERS:
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
 
 
 def store() -> PageStore:
@@ -215,24 +219,28 @@ def clear_all() -> None:
         pages.clear()
 
 
-@event.listens_for(Session, "after_flush")
 def _note_flush(session, _context) -> None:
     session.info[_WROTE] = True
 
 
-@event.listens_for(Session, "do_orm_execute")
 def _note_statement(state) -> None:
     # Bulk UPDATE/DELETE and raw statements write without a flush.
     if not state.is_select:
         state.session.info[_WROTE] = True
 
 
-@event.listens_for(Session, "after_commit")
 def _drop_copies_after_write(session) -> None:
     if session.info.pop(_WROTE, False):
         clear_all()
 
 
-@event.listens_for(Session, "after_rollback")
 def _forget_rolled_back_write(session) -> None:
     session.info.pop(_WROTE, None)
+
+
+SESSION_LISTENERS = (
+    ("after_flush", _note_flush),
+    ("do_orm_execute", _note_statement),
+    ("after_commit", _drop_copies_after_write),
+    ("after_rollback", _forget_rolled_back_write),
+)
