@@ -1,4 +1,4 @@
-"""Calendar invites: the fields of PRODUCT.md, parsed back with icalendar."""
+"""Calendar invites: the fields docs/product.md lists, parsed back with icalendar."""
 
 from __future__ import annotations
 

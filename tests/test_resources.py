@@ -14,7 +14,8 @@ from tests.conftest import make_app
 from tests.market_helpers import make_market
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "content"
-# A copy of shared/seed/exclusive-vs-shared-mortgage-leads.txt: the business's own article.
+# The business's own article as published in content/, in the words a reader sees: its page
+# (from content/articles/exclusive-vs-shared-mortgage-leads.md) must show every line, in order.
 SEED_TEXT = (
     Path(__file__).resolve().parent / "fixtures" / "seed" / "exclusive-vs-shared-mortgage-leads.txt"
 )

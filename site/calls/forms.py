@@ -26,7 +26,7 @@ from ..web.forms import strip
 
 
 class BookingForm(ContactForm):
-    """The details a prospect gives to book a call (PRODUCT.md)."""
+    """The details a prospect gives to book a call (docs/product.md, "The form")."""
 
     lead_source = RadioField(
         "Where do your leads come from today?",

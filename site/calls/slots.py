@@ -27,7 +27,7 @@ MIDNIGHT = time(0, 0)
 
 @dataclass(frozen=True)
 class Rules:
-    """The calendar's configuration (PRODUCT.md defaults)."""
+    """The calendar's configuration, with the defaults docs/product.md states."""
 
     call_minutes: int = 20
     step_minutes: int = 30

@@ -8,7 +8,7 @@ from ..web.forms import ContactForm
 
 
 class WaitlistForm(ContactForm):
-    """The details someone gives to join a full market's waitlist (PRODUCT.md)."""
+    """The details someone gives to join a full market's waitlist (docs/product.md)."""
 
 
 class ConfirmWaitlistForm(FlaskForm):
