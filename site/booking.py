@@ -276,13 +276,21 @@ def find_booking(token: str) -> Booking | None:
     ).one_or_none()
 
 
+def _notice(minutes: int) -> str:
+    """2 hours', 1 hour's, 90 minutes': the minimum notice as people say it."""
+    if minutes % 60:
+        return f"{minutes} minutes'"
+    hours = minutes // 60
+    return "1 hour's" if hours == 1 else f"{hours} hours'"
+
+
 def _check_window(start: datetime, now: datetime, r: Rules) -> None:
     if start.tzinfo is None:
         raise SlotUnavailable("That time has no time zone; please pick a time from the calendar.")
     if start < r.earliest(now):
         raise SlotUnavailable(
             "That time is in the past or too soon: calls need at least "
-            f"{r.min_notice_minutes // 60} hours' notice. Please pick another time."
+            f"{_notice(r.min_notice_minutes)} notice. Please pick another time."
         )
     if start >= r.latest(now):
         raise SlotUnavailable(

@@ -66,7 +66,7 @@ class Market(db.Model):
     __tablename__ = "markets"
     __table_args__ = (
         CheckConstraint("seat_cap >= 0", name="seat_cap_not_negative"),
-        # Market lists are paged by name; the states menu counts by states (market_search).
+        # Market lists are paged by name; the states menu counts by states (markets/search.py).
         Index("ix_markets_name_id", "name", "id"),
         Index("ix_markets_states", "states"),
     )

@@ -411,6 +411,18 @@ def test_bad_times_are_refused(client, market, start, status, message):
     assert count(Booking) == 0
 
 
+@pytest.mark.parametrize(
+    ("minutes", "words"), [(120, "2 hours' notice"), (60, "1 hour's notice"), (90, "90 minutes'")]
+)
+def test_a_time_too_soon_says_the_notice_in_words(client, market, app, minutes, words):
+    app.config["MIN_NOTICE_MINUTES"] = minutes
+    soon = utcnow().replace(second=0, microsecond=0) + timedelta(minutes=minutes - 30)
+    data = form_data(soon, uuid.uuid4().hex)
+    response = client.post("/book/dallas-fort-worth/details", data=data)
+    assert response.status_code == 400
+    assert f"calls need at least {words}" in unescape(response.get_data(as_text=True))
+
+
 def test_a_time_outside_hours_or_off_the_grid_is_refused(client, app):
     make_market()
     make_host(zone="America/Chicago", start=time(9), end=time(17))

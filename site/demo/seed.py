@@ -52,7 +52,7 @@ COMPANY_SUFFIXES = ["Home Lending", "Mortgage Group", "Home Loans", "Lending Par
 
 @dataclass(frozen=True)
 class Metro:
-    """One row of site/data/metros.csv."""
+    """One row of demo/data/metros.csv."""
 
     rank: int
     official_name: str

@@ -176,8 +176,8 @@ def _connect(config: Mapping) -> smtplib.SMTP:
     return smtp
 
 
-def _claim(message_id: int, now: datetime) -> EmailMessage | None:
-    """Take a message for this sender and build it; None when another sender has it.
+def _claim(message_id: int, now: datetime) -> bool:
+    """Take a due message for this sender; False when another sender has it (or it isn't due).
 
     A conditional UPDATE is settled by the database: of two senders racing for the same
     row, only one sees its WHERE still true, on SQLite and PostgreSQL alike.
