@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.market_helpers import make_market
+from tests.factories import make_market
 
 
 @pytest.fixture

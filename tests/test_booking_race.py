@@ -16,10 +16,10 @@ from sqlalchemy import select
 
 from mortgage_connect.extensions import db
 from mortgage_connect.models import Booking
-from tests.booking_helpers import free_times
-from tests.booking_helpers import iso
-from tests.booking_helpers import make_host
-from tests.booking_helpers import make_market
+from tests.factories import free_times
+from tests.factories import iso
+from tests.factories import make_host
+from tests.factories import make_market
 
 pytestmark = pytest.mark.slow
 RACERS = 20

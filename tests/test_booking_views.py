@@ -23,11 +23,11 @@ from mortgage_connect.extensions import db
 from mortgage_connect.models import Booking
 from mortgage_connect.models import OutboxMessage
 from mortgage_connect.web.formatting import when
-from tests.booking_helpers import form_data
-from tests.booking_helpers import free_times
-from tests.booking_helpers import iso
-from tests.booking_helpers import make_host
-from tests.booking_helpers import make_market
+from tests.factories import form_data
+from tests.factories import free_times
+from tests.factories import iso
+from tests.factories import make_host
+from tests.factories import make_market
 
 pytestmark = pytest.mark.clock
 
@@ -68,7 +68,7 @@ def manage_path(response) -> str:
 
 def test_picker_lists_open_markets_with_the_calendar_and_full_ones_with_the_waitlist(app):
     make_market()
-    make_market(slug="houston", name="Houston", cap=0)
+    make_market(slug="houston", name="Houston", aliases="Houston", cap=0)
     html = app.test_client().get("/book/").get_data(as_text=True)
     assert 'href="/book/dallas-fort-worth"' in html
     assert 'href="/book/houston"' not in html
@@ -173,7 +173,7 @@ def test_unknown_market_is_404(client, market):
 
 
 def test_full_market_offers_the_waitlist_instead(client, app):
-    make_market(slug="houston", name="Houston", cap=0)
+    make_market(slug="houston", name="Houston", aliases="Houston", cap=0)
     make_host()
     html = client.get("/book/houston").get_data(as_text=True)
     assert "Houston is full" in html and "waitlist" in html
@@ -267,7 +267,7 @@ def test_the_form_token_is_stored_only_as_a_hash_of_what_it_booked(client, marke
 def test_a_form_token_is_no_key_to_another_booking(client, market, changes):
     """Someone holding a form's token (it sits in the page) can't open the booking it made:
     with another email, time or market the post is a new booking request like any other."""
-    make_market(slug="houston", name="Houston")
+    make_market(slug="houston", name="Houston", aliases="Houston")
     slots = free_times()
     first, token = book_via_form(client, slots[0])
     assert first.status_code == 303
@@ -530,7 +530,7 @@ def test_unknown_manage_tokens_are_404(client, market, path):
 
 
 def test_book_service_refuses_a_full_market(app):
-    market = make_market(slug="houston", name="Houston", cap=0)
+    market = make_market(slug="houston", name="Houston", aliases="Houston", cap=0)
     make_host()
     details = booking.Details(
         name="P", email="p@example.com", phone="2145550187", company="C",

@@ -14,9 +14,9 @@ from mortgage_connect.capacity import Status
 from mortgage_connect.extensions import db
 from mortgage_connect.models import Quote
 from mortgage_connect.models import Seat
-from tests.market_helpers import make_market
-from tests.market_helpers import PRICES
-from tests.market_helpers import seat_n
+from tests.factories import make_market
+from tests.factories import PRICES
+from tests.factories import seat_n
 
 T0 = datetime(2026, 6, 1, 15, 0, tzinfo=UTC)
 

@@ -57,15 +57,14 @@ from mortgage_connect.waitlist import forms as waitlist_forms
 from mortgage_connect.waitlist import places
 from mortgage_connect.web.admin import PUBLIC_ENDPOINTS
 from mortgage_connect.web.forms import plain_text
-from tests.admin.conftest import admin_client
-from tests.admin.conftest import sign_in
-from tests.booking_helpers import form_data
-from tests.booking_helpers import free_times
-from tests.booking_helpers import make_host
-from tests.booking_helpers import make_market as make_booking_market
+from tests.conftest import admin_client
 from tests.conftest import make_app
-from tests.market_helpers import make_market
-from tests.waitlist_helpers import full_market
+from tests.factories import form_data
+from tests.factories import free_times
+from tests.factories import full_market
+from tests.factories import make_host
+from tests.factories import make_market
+from tests.factories import sign_in
 
 PACKAGE = Path(__file__).resolve().parent.parent / "site"
 STAFF_EMAIL, STAFF_PASSWORD = "dana@example.com", "correct horse battery staple"
@@ -595,7 +594,7 @@ def test_every_rule_survives_random_hostile_input(fuzz, data):
 @pytest.fixture
 def booked(app, client):
     """A bookable market with a host, and (manage path, free times) after one booked call."""
-    make_booking_market()
+    make_market()
     make_host()
     slots = free_times()
     made = client.post(

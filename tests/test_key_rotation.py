@@ -15,12 +15,12 @@ from mortgage_connect import capacity
 from mortgage_connect import config
 from mortgage_connect.extensions import db
 from mortgage_connect.models import OutboxMessage
-from tests.booking_helpers import free_times
-from tests.booking_helpers import make_host
-from tests.booking_helpers import make_market
 from tests.conftest import make_app
-from tests.waitlist_helpers import full_market
-from tests.waitlist_helpers import join_n
+from tests.factories import free_times
+from tests.factories import full_market
+from tests.factories import join_n
+from tests.factories import make_host
+from tests.factories import make_market
 
 OLD, NEW = "the-old-secret-key", "the-new-secret-key"
 JOIN = "/markets/dallas-fort-worth/waitlist"

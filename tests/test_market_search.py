@@ -10,7 +10,7 @@ from mortgage_connect.demo import seed
 from mortgage_connect.demo.scale import seed_scale
 from mortgage_connect.geo import fold_words
 from mortgage_connect.markets import search
-from tests.market_helpers import make_market
+from tests.factories import make_market
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 from mortgage_connect import capacity
 from mortgage_connect.extensions import db
 from mortgage_connect.models import Seat
-from tests.market_helpers import make_market
+from tests.factories import make_market
 from tests.racing import run_racers
 
 RACERS = 20

@@ -19,10 +19,10 @@ from mortgage_connect import capacity
 from mortgage_connect.extensions import db
 from mortgage_connect.web import page_cache
 from tests.conftest import make_app
-from tests.market_helpers import make_market
-from tests.market_helpers import PRICES
-from tests.market_helpers import QueryCounter
-from tests.market_helpers import seat_n
+from tests.factories import make_market
+from tests.factories import PRICES
+from tests.factories import QueryCounter
+from tests.factories import seat_n
 
 T0 = datetime(2026, 6, 1, 3, 0, tzinfo=UTC)  # still May 31 in Chicago
 

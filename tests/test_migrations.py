@@ -24,15 +24,15 @@ from mortgage_connect.extensions import db
 from mortgage_connect.models import Booking
 from mortgage_connect.models import OutboxMessage
 from mortgage_connect.waitlist import places
-from tests.booking_helpers import free_times
-from tests.booking_helpers import make_host
-from tests.booking_helpers import make_market
 from tests.conftest import _sqlalchemy_url
 from tests.conftest import make_app
 from tests.conftest import ROOT
 from tests.conftest import TEST_DATABASE_URL
-from tests.waitlist_helpers import full_market
-from tests.waitlist_helpers import join_n
+from tests.factories import free_times
+from tests.factories import full_market
+from tests.factories import join_n
+from tests.factories import make_host
+from tests.factories import make_market
 
 
 @pytest.fixture

@@ -25,12 +25,12 @@ from mortgage_connect.clock import utcnow
 from mortgage_connect.extensions import db
 from mortgage_connect.mail import outbox
 from mortgage_connect.models import OutboxMessage
-from tests.booking_helpers import form_data
-from tests.booking_helpers import free_times
-from tests.booking_helpers import make_host
-from tests.booking_helpers import make_market
 from tests.conftest import free_port
-from tests.waitlist_helpers import full_market
+from tests.factories import form_data
+from tests.factories import free_times
+from tests.factories import full_market
+from tests.factories import make_host
+from tests.factories import make_market
 
 
 class Inbox:

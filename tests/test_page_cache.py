@@ -14,8 +14,8 @@ from mortgage_connect.models import Market
 from mortgage_connect.web import page_cache
 from mortgage_connect.web.page_cache import shared_page
 from tests.conftest import make_app
-from tests.market_helpers import make_market
-from tests.market_helpers import QueryCounter
+from tests.factories import make_market
+from tests.factories import QueryCounter
 
 SEATS = "/markets/dallas-fort-worth/seats"
 

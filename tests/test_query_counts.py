@@ -15,9 +15,9 @@ from mortgage_connect.demo import seed
 from mortgage_connect.demo.scale import seed_scale
 from mortgage_connect.extensions import db
 from mortgage_connect.staff import accounts
-from tests.admin.conftest import admin_client
-from tests.admin.conftest import PASSWORD
-from tests.admin.conftest import sign_in
+from tests.conftest import admin_client
+from tests.factories import PASSWORD
+from tests.factories import sign_in
 
 # Pinned mid-month: on a month's last evening the calendar also reads the next month (4 more
 # queries), which tests/test_booking_views.py covers on its own.

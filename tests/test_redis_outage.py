@@ -19,17 +19,17 @@ import pytest
 from mortgage_connect.extensions import db
 from mortgage_connect.staff import accounts
 from tests import test_booking_race as race
-from tests.admin.conftest import admin_client
-from tests.admin.conftest import PASSWORD
-from tests.admin.conftest import sign_in
+from tests.conftest import admin_client
 from tests.conftest import free_port
 from tests.conftest import Gunicorn
 from tests.conftest import make_app
 from tests.conftest import require
+from tests.factories import full_market
+from tests.factories import PASSWORD
+from tests.factories import sign_in
 from tests.test_scale_out import _sign_in
 from tests.test_scale_out import _submit
 from tests.test_scale_out import THROTTLED
-from tests.waitlist_helpers import full_market
 
 JOIN = "/markets/dallas-fort-worth/waitlist"
 EMAIL = "dana@example.com"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import make_app
-from tests.market_helpers import make_market
+from tests.factories import make_market
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "content"
 # A copy of shared/seed/exclusive-vs-shared-mortgage-leads.txt: the business's own article.

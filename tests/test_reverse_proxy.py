@@ -7,9 +7,9 @@ import itertools
 
 from mortgage_connect.extensions import db
 from mortgage_connect.staff import accounts
-from tests.admin.conftest import PASSWORD
 from tests.conftest import make_app
-from tests.waitlist_helpers import full_market
+from tests.factories import full_market
+from tests.factories import PASSWORD
 
 JOIN = "/markets/dallas-fort-worth/waitlist"
 _people = itertools.count()

@@ -16,12 +16,12 @@ import pytest
 from mortgage_connect.extensions import db
 from mortgage_connect.staff import accounts
 from tests import test_booking_race as race
-from tests.admin.conftest import PASSWORD
-from tests.booking_helpers import free_times
-from tests.booking_helpers import iso
-from tests.booking_helpers import make_host
-from tests.booking_helpers import make_market
 from tests.conftest import require
+from tests.factories import free_times
+from tests.factories import iso
+from tests.factories import make_host
+from tests.factories import make_market
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.slow
 RACERS = 16

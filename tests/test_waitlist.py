@@ -15,10 +15,10 @@ from mortgage_connect.extensions import db
 from mortgage_connect.models import Seat
 from mortgage_connect.models import WaitlistEntry
 from mortgage_connect.waitlist import places
-from tests.market_helpers import make_market
-from tests.waitlist_helpers import full_market
-from tests.waitlist_helpers import join_n
-from tests.waitlist_helpers import tampered
+from tests.factories import full_market
+from tests.factories import join_n
+from tests.factories import make_market
+from tests.factories import tampered
 
 pytestmark = pytest.mark.clock
 

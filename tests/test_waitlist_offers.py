@@ -20,13 +20,13 @@ from mortgage_connect.models import Seat
 from mortgage_connect.models import WaitlistEntry
 from mortgage_connect.waitlist import places
 from mortgage_connect.web.formatting import when
-from tests.booking_helpers import form_data
-from tests.booking_helpers import free_times
-from tests.booking_helpers import make_host
-from tests.market_helpers import make_market
-from tests.waitlist_helpers import full_market
-from tests.waitlist_helpers import join_n
-from tests.waitlist_helpers import tampered
+from tests.factories import form_data
+from tests.factories import free_times
+from tests.factories import full_market
+from tests.factories import join_n
+from tests.factories import make_host
+from tests.factories import make_market
+from tests.factories import tampered
 
 pytestmark = pytest.mark.clock
 

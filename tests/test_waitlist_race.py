@@ -17,9 +17,9 @@ from mortgage_connect.models import Seat
 from mortgage_connect.models import WaitlistEntry
 from mortgage_connect.waitlist import places
 from tests.clock import handover
+from tests.factories import full_market
+from tests.factories import join_n
 from tests.racing import run_racers
-from tests.waitlist_helpers import full_market
-from tests.waitlist_helpers import join_n
 
 W = WaitlistEntry
 

@@ -11,10 +11,10 @@ from mortgage_connect import config
 from mortgage_connect.extensions import db
 from mortgage_connect.models import Staff
 from mortgage_connect.staff import accounts
-from tests.admin.conftest import admin_client
-from tests.admin.conftest import PASSWORD
-from tests.admin.conftest import sign_in
+from tests.conftest import admin_client
 from tests.conftest import make_app
+from tests.factories import PASSWORD
+from tests.factories import sign_in
 
 
 def test_stored_hash_is_argon2id(app, staff_member):

@@ -4,58 +4,20 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
-from mortgage_connect import booking
-from mortgage_connect.clock import utcnow
 from mortgage_connect.extensions import db
 from mortgage_connect.models import AuditLog
 from mortgage_connect.models import Booking
 from mortgage_connect.models import OutboxMessage
 from mortgage_connect.web.filters import in_zone
-from tests.booking_helpers import make_host
-from tests.booking_helpers import make_market
+from tests.factories import at_noon
+from tests.factories import book
 
 pytestmark = pytest.mark.clock
-
-
-def at_noon(days: int) -> datetime:
-    """Noon UTC some days from today (hosts in the helpers work around the clock)."""
-    today = utcnow().replace(hour=12, minute=0, second=0, microsecond=0)
-    return today + timedelta(days=days)
-
-
-def book(market, start: datetime, name: str = "Pat Prospect", **extra) -> Booking:
-    details = booking.Details(
-        name=name,
-        email=f"{name.split()[0].lower()}@example.com",
-        phone="214-555-0187",
-        company=extra.pop("company", "Prospect Home Loans"),
-        lead_source="shared",
-        time_zone="America/Chicago",
-        consent=True,
-        **extra,
-    )
-    made, _token, _created = booking.book(
-        market.id, start, details, f"form-{name}-{start:%s}", now=start - timedelta(days=1)
-    )
-    return made
-
-
-@pytest.fixture
-def calls(app):
-    dallas = make_market()
-    austin = make_market("austin", "Austin")
-    ana = make_host()
-    past = book(dallas, at_noon(-2), "Paula Past")
-    soon = book(dallas, at_noon(3), "Sam Soon", company='=HYPERLINK("http://x")')
-    later = book(austin, at_noon(5), "Lee Later")
-    return {"dallas": dallas, "austin": austin, "host": ana, "past": past, "soon": soon,
-            "later": later}  # fmt: skip
 
 
 def test_calls_list_filters_upcoming_past_market_host_and_day(signed_in, calls):

@@ -6,8 +6,8 @@ import pytest
 
 from mortgage_connect import capacity
 from mortgage_connect.waitlist import places
-from tests.market_helpers import make_market
-from tests.market_helpers import seat_n
+from tests.factories import make_market
+from tests.factories import seat_n
 
 pytestmark = pytest.mark.clock
 

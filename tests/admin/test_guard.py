@@ -9,7 +9,7 @@ from werkzeug.routing.converters import NumberConverter
 
 from mortgage_connect.staff.signin import recent_signin_required
 from mortgage_connect.web.admin import PUBLIC_ENDPOINTS
-from tests.admin.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 
 def admin_rules(app: Flask):
@@ -105,7 +105,7 @@ def _sensitive_app(make):
 def test_sensitive_change_needs_a_recent_sign_in(database_url):
     from mortgage_connect.extensions import db
     from mortgage_connect.staff import accounts
-    from tests.admin.conftest import admin_client
+    from tests.conftest import admin_client
     from tests.conftest import make_app
 
     app = _sensitive_app(lambda: make_app(database_url))

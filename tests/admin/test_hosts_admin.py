@@ -14,7 +14,7 @@ from mortgage_connect.models import AuditLog
 from mortgage_connect.models import BlackoutDay
 from mortgage_connect.models import Host
 from mortgage_connect.models import TimeOff
-from tests.booking_helpers import make_host
+from tests.factories import make_host
 
 pytestmark = pytest.mark.clock
 
@@ -158,9 +158,9 @@ def test_unknown_host_is_404(signed_in):
 def test_private_calendar_feed_with_a_rotating_token(signed_in, app):
     import re
 
-    from tests.admin.test_calls_admin import at_noon
-    from tests.admin.test_calls_admin import book
-    from tests.booking_helpers import make_market
+    from tests.factories import at_noon
+    from tests.factories import book
+    from tests.factories import make_market
 
     market = make_market()
     host = make_host()
@@ -193,7 +193,7 @@ def test_private_calendar_feed_with_a_rotating_token(signed_in, app):
 def test_the_feed_url_is_built_on_site_url_not_the_host_header(client, staff_member, app):
     import re
 
-    from tests.admin.conftest import sign_in
+    from tests.factories import sign_in
 
     app.config["SITE_URL"] = "https://calls.mortgageconnect.example"
     host = make_host()

@@ -13,12 +13,12 @@ from mortgage_connect.extensions import db
 from mortgage_connect.models import AuditLog
 from mortgage_connect.models import Market
 from mortgage_connect.models import PriceSheet
-from tests.admin.conftest import admin_client
-from tests.admin.conftest import PASSWORD
-from tests.admin.conftest import sign_in
-from tests.market_helpers import make_market
-from tests.market_helpers import PRICES
-from tests.market_helpers import seat_n
+from tests.conftest import admin_client
+from tests.factories import make_market
+from tests.factories import PASSWORD
+from tests.factories import PRICES
+from tests.factories import seat_n
+from tests.factories import sign_in
 
 HX = {"HX-Request": "true", "HX-Current-URL": "http://localhost/admin/markets"}
 

@@ -15,8 +15,8 @@ from mortgage_connect.extensions import db
 from mortgage_connect.models import AuditLog
 from mortgage_connect.models import WaitlistEntry
 from mortgage_connect.waitlist import places
-from tests.market_helpers import make_market
-from tests.market_helpers import seat_n
+from tests.factories import make_market
+from tests.factories import seat_n
 
 pytestmark = pytest.mark.clock
 

@@ -14,9 +14,9 @@ import pytest
 
 from mortgage_connect.extensions import db
 from mortgage_connect.staff import accounts
-from tests.admin.conftest import PASSWORD
 from tests.conftest import make_app
 from tests.conftest import require
+from tests.factories import PASSWORD
 
 REDIS_URL = "redis://127.0.0.1:6379"
 
