@@ -18,7 +18,6 @@ import pytest
 
 from mortgage_connect.extensions import db
 from mortgage_connect.staff import accounts
-from tests import test_booking_race as race
 from tests.conftest import admin_client
 from tests.conftest import free_port
 from tests.conftest import Gunicorn
@@ -27,9 +26,10 @@ from tests.conftest import require
 from tests.factories import full_market
 from tests.factories import PASSWORD
 from tests.factories import sign_in
-from tests.test_scale_out import _sign_in
-from tests.test_scale_out import _submit
-from tests.test_scale_out import THROTTLED
+from tests.races import test_booking as race
+from tests.races.test_scale_out import _sign_in
+from tests.races.test_scale_out import _submit
+from tests.races.test_scale_out import THROTTLED
 
 JOIN = "/markets/dallas-fort-worth/waitlist"
 EMAIL = "dana@example.com"

@@ -10,7 +10,7 @@ from mortgage_connect import capacity
 from mortgage_connect.extensions import db
 from mortgage_connect.models import Seat
 from tests.factories import make_market
-from tests.racing import run_racers
+from tests.races.racing import run_racers
 
 RACERS = 20
 CAP = 5

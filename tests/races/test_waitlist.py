@@ -19,7 +19,7 @@ from mortgage_connect.waitlist import places
 from tests.clock import handover
 from tests.factories import full_market
 from tests.factories import join_n
-from tests.racing import run_racers
+from tests.races.racing import run_racers
 
 W = WaitlistEntry
 

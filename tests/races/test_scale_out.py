@@ -15,13 +15,13 @@ import pytest
 
 from mortgage_connect.extensions import db
 from mortgage_connect.staff import accounts
-from tests import test_booking_race as race
 from tests.conftest import require
 from tests.factories import free_times
 from tests.factories import iso
 from tests.factories import make_host
 from tests.factories import make_market
 from tests.factories import PASSWORD
+from tests.races import test_booking as race
 
 pytestmark = pytest.mark.slow
 RACERS = 16
