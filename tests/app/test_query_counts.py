@@ -20,7 +20,7 @@ from tests.factories import PASSWORD
 from tests.factories import sign_in
 
 # Pinned mid-month: on a month's last evening the calendar also reads the next month (4 more
-# queries), which tests/test_booking_views.py covers on its own.
+# queries), which tests/calls/test_views.py covers on its own.
 MID_MONTH = datetime(2027, 5, 12, 15, tzinfo=UTC)
 
 # Path (or a name filled in by _paths) -> queries, with any headers to send.

@@ -12,7 +12,6 @@ import uuid
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import timedelta
-from pathlib import Path
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
@@ -59,6 +58,7 @@ from mortgage_connect.web.admin import PUBLIC_ENDPOINTS
 from mortgage_connect.web.forms import plain_text
 from tests.conftest import admin_client
 from tests.conftest import make_app
+from tests.conftest import ROOT
 from tests.factories import form_data
 from tests.factories import free_times
 from tests.factories import full_market
@@ -66,7 +66,7 @@ from tests.factories import make_host
 from tests.factories import make_market
 from tests.factories import sign_in
 
-PACKAGE = Path(__file__).resolve().parent.parent / "site"
+PACKAGE = ROOT / "site"
 STAFF_EMAIL, STAFF_PASSWORD = "dana@example.com", "correct horse battery staple"
 
 # ---------------------------------------------------------------------------
