@@ -1,4 +1,5 @@
-"""Calls and the outbox in the admin: filters, CSV, outcomes, cancel with its email, resend."""
+"""Calls in the admin: filters, CSV, outcomes, cancel with its email; on the dashboard and a
+market's page. The outbox screen: tests/mail/test_admin.py."""
 
 from __future__ import annotations
 
@@ -112,31 +113,6 @@ def test_cancel_asks_first_then_cancels_and_emails(signed_in, calls):
     )
     past = signed_in.post(f"/admin/calls/{calls['past'].id}/cancel", follow_redirects=True)
     assert "can&#39;t be cancelled" in past.get_data(as_text=True)
-
-
-def test_outbox_lists_mail_and_resends_a_copy(signed_in, calls):
-    first = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).first()
-    first.status, first.last_error = "failed", "550 <mailbox unavailable>"
-    db.session.commit()
-    page = signed_in.get("/admin/outbox?status=failed").get_data(as_text=True)
-    assert "1 message." in page and "550 &lt;mailbox unavailable&gt;" in page
-    total = db.session.query(OutboxMessage).count()
-    response = signed_in.post(f"/admin/outbox/{first.id}/resend")
-    assert response.status_code == 303
-    assert db.session.query(OutboxMessage).count() == total + 1
-    copy = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
-    assert (copy.status, copy.recipient, copy.recipient_name, copy.subject) == (
-        "queued",
-        first.recipient,
-        first.recipient_name,
-        first.subject,
-    )
-    assert copy.attachments == first.attachments
-    assert db.session.scalars(
-        select(AuditLog.action).where(AuditLog.action == "outbox.resend")
-    ).all()
-    assert signed_in.post("/admin/outbox/99999/resend").status_code == 404
-    assert signed_in.get("/admin/outbox?status=<x>&page=abc").status_code == 200
 
 
 def test_dashboard_shows_todays_calls_and_calls_per_week(signed_in, calls):
