@@ -12,7 +12,7 @@ from mortgage_connect.resources import search
 from tests.conftest import make_app
 from tests.conftest import ROOT
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "content"
+FIXTURES = ROOT / "tests" / "fixtures" / "content"
 SEED = ROOT / "content" / "articles" / "exclusive-vs-shared-mortgage-leads.md"
 
 VALID_FRONT_MATTER = """title: A test article

@@ -6,18 +6,16 @@ import html
 import json
 import re
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
 
 from tests.conftest import make_app
+from tests.conftest import ROOT
 from tests.factories import make_market
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "content"
+FIXTURES = ROOT / "tests" / "fixtures" / "content"
 # A copy of shared/seed/exclusive-vs-shared-mortgage-leads.txt: the business's own article.
-SEED_TEXT = (
-    Path(__file__).resolve().parent / "fixtures" / "seed" / "exclusive-vs-shared-mortgage-leads.txt"
-)
+SEED_TEXT = ROOT / "tests" / "fixtures" / "seed" / "exclusive-vs-shared-mortgage-leads.txt"
 SEED_URL = "/resources/exclusive-vs-shared-mortgage-leads"
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
