@@ -1,6 +1,6 @@
-"""Shared fixtures: an app per test on a fresh database (SQLite, or PostgreSQL when
-TEST_DATABASE_URL is set), a live server, gunicorn processes, the pinned clock and the
-skip-or-fail rule."""
+"""Shared fixtures for every folder: an app per test on a fresh database (SQLite, or PostgreSQL
+when TEST_DATABASE_URL is set), a test client, a staff member signed in, a live server, gunicorn
+processes, the pinned clock and the skip-or-fail rule. Test data: tests/factories.py."""
 
 from __future__ import annotations
 
@@ -18,13 +18,22 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from flask import g
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine
 from sqlalchemy import make_url
 from sqlalchemy import text
 
 from mortgage_connect import create_app
 from mortgage_connect.extensions import db
+from mortgage_connect.staff import accounts
 from tests import clock
+from tests.factories import at_noon
+from tests.factories import book
+from tests.factories import make_host
+from tests.factories import make_market
+from tests.factories import PASSWORD
+from tests.factories import sign_in
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI") == "true"
@@ -182,10 +191,58 @@ def app(database_url):
         db.engine.dispose()
 
 
+class AdminClient(FlaskClient):
+    """A test client that forgets the previous request's user.
+
+    The `app` fixture keeps one app context for the whole test, and Flask-Login caches
+    the user in `g`, which belongs to it; a real server starts each request afresh.
+    """
+
+    def open(self, *args, **kwargs):
+        g.pop("_login_user", None)
+        return super().open(*args, **kwargs)
+
+
+def admin_client(app) -> AdminClient:
+    """A test client for the app that loads the user from its cookie on every request."""
+    app.test_client_class = AdminClient
+    return app.test_client()
+
+
 @pytest.fixture
 def client(app):
-    """A test client for the app."""
-    return app.test_client()
+    """A test client that loads the user from its cookie on every request."""
+    return admin_client(app)
+
+
+@pytest.fixture
+def staff_member(app):
+    """A staff account: (email, password)."""
+    email = "dana@example.com"
+    accounts.create_staff(email, PASSWORD, name="Dana Reyes")
+    return email, PASSWORD
+
+
+@pytest.fixture
+def signed_in(client, staff_member):
+    """A test client signed in as the staff member."""
+    response = sign_in(client, *staff_member)
+    assert response.status_code == 303, response.get_data(as_text=True)
+    return client
+
+
+@pytest.fixture
+def calls(app):
+    """Calls in two markets with Ana Lee hosting: Dallas's two days ago and in three days,
+    Austin's in five."""
+    dallas = make_market()
+    austin = make_market("austin", name="Austin", aliases="Austin")
+    ana = make_host()
+    past = book(dallas, at_noon(-2), "Paula Past")
+    soon = book(dallas, at_noon(3), "Sam Soon", company='=HYPERLINK("http://x")')
+    later = book(austin, at_noon(5), "Lee Later")
+    return {"dallas": dallas, "austin": austin, "host": ana, "past": past, "soon": soon,
+            "later": later}  # fmt: skip
 
 
 def free_port() -> int:

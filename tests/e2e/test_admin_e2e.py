@@ -9,8 +9,9 @@ from mortgage_connect.clock import utcnow
 from mortgage_connect.staff import accounts
 from mortgage_connect.waitlist import places
 from tests.e2e.conftest import assert_accessible
-from tests.market_helpers import make_market
-from tests.market_helpers import seat_n
+from tests.factories import make_host
+from tests.factories import make_market
+from tests.factories import seat_n
 
 pytestmark = pytest.mark.clock
 
@@ -71,8 +72,6 @@ def test_calls_and_outbox_pages_are_accessible(page, live_server, staff_email):
     from datetime import timedelta
 
     from mortgage_connect import booking
-    from tests.booking_helpers import make_host
-    from tests.booking_helpers import make_market
 
     market = make_market()
     make_host()
@@ -98,8 +97,6 @@ def test_calls_and_outbox_pages_are_accessible(page, live_server, staff_email):
 
 
 def test_host_pages_are_accessible(page, live_server, staff_email):
-    from tests.booking_helpers import make_host
-
     host = make_host("Ana Lee", zone="America/Chicago")
     page.goto(live_server.url + "/admin/login")
     sign_in(page, live_server.url, staff_email)

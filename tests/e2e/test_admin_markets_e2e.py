@@ -10,8 +10,8 @@ from mortgage_connect.models import WaitlistEntry
 from mortgage_connect.staff import accounts
 from mortgage_connect.waitlist import places
 from tests.e2e.conftest import assert_accessible
-from tests.market_helpers import make_market
-from tests.market_helpers import seat_n
+from tests.factories import make_market
+from tests.factories import seat_n
 
 PASSWORD = "correct horse battery staple"
 

@@ -17,9 +17,9 @@ from playwright.sync_api import expect
 from mortgage_connect import booking
 from mortgage_connect.clock import utcnow
 from mortgage_connect.web.formatting import day_name
-from tests.booking_helpers import make_host
-from tests.booking_helpers import make_market
 from tests.e2e.conftest import assert_accessible
+from tests.factories import make_host
+from tests.factories import make_market
 
 pytestmark = pytest.mark.clock
 

@@ -13,8 +13,8 @@ from mortgage_connect.extensions import db
 from tests.conftest import LiveServer
 from tests.conftest import make_app
 from tests.e2e.conftest import assert_accessible
-from tests.market_helpers import make_market
-from tests.market_helpers import seat_n
+from tests.factories import make_market
+from tests.factories import seat_n
 
 
 def _markets():

@@ -7,7 +7,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_accessible
-from tests.market_helpers import make_market
+from tests.factories import make_market
 
 SEED = "/resources/exclusive-vs-shared-mortgage-leads"
 

@@ -14,10 +14,10 @@ from sqlalchemy import select
 from mortgage_connect import capacity
 from mortgage_connect.extensions import db
 from mortgage_connect.models import OutboxMessage
-from tests.booking_helpers import make_host
 from tests.e2e.conftest import assert_accessible
-from tests.waitlist_helpers import full_market
-from tests.waitlist_helpers import join_n
+from tests.factories import full_market
+from tests.factories import join_n
+from tests.factories import make_host
 
 pytestmark = pytest.mark.clock
 

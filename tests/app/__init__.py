@@ -1,0 +1,1 @@
+"""The whole app: settings, deployment, packaging, migrations, hostile input, keys, proxy, Redis."""

@@ -1,0 +1,1 @@
+"""Calls: site/calls/ (slots, booking pages, invites, hosts, admin) and the booking rules core."""

@@ -1,0 +1,1 @@
+"""Mail (site/mail/): the outbox, its delivery over SMTP, and its admin screen."""

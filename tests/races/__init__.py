@@ -1,0 +1,1 @@
+"""Races against real processes: gunicorn workers and forkserver racers, started together (slow)."""

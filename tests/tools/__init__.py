@@ -1,0 +1,1 @@
+"""Tools (site/tools/): the cost-per-funded-loan calculator and its page."""

@@ -1,0 +1,1 @@
+"""The waitlist (site/waitlist/): the places service, offers and their mail, pages, queue admin."""
