@@ -102,6 +102,10 @@ def from_environment(instance_path: str) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "PREFERRED_URL_SCHEME": "https" if https else "http",
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+        # Said outright: the limiter is one object per process, and an app that doesn't say would
+        # take the last app's choice (a test that switched limits off would switch them off for
+        # every app built after it).
+        "RATELIMIT_ENABLED": True,
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         # While that storage (Redis) is unreachable, each process counts on its own rather than
         # failing the request; Flask-Limiter checks it now and then and goes back when it answers.

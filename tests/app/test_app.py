@@ -217,3 +217,12 @@ def test_robots_points_at_sitemap(client):
     body = response.get_data(as_text=True)
     assert "Sitemap: http://localhost/sitemap.xml" in body
     assert "Disallow: /admin/" in body
+
+
+def test_an_app_with_rate_limits_off_leaves_the_next_app_its_own(database_url):
+    from mortgage_connect.extensions import limiter
+
+    make_app(database_url, RATELIMIT_ENABLED=False)
+    assert not limiter.enabled
+    make_app(database_url)
+    assert limiter.enabled
