@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC
+from urllib.parse import quote
 from urllib.parse import urlencode
 
 from flask import current_app
@@ -61,7 +63,10 @@ def ics_for(booking: Booking, token: str) -> str:
 
 def google_calendar_url(booking: Booking, token: str) -> str:
     """A link that opens Google Calendar with the call filled in."""
-    invite = invite_for(booking, token)
+    return _google_url(invite_for(booking, token))
+
+
+def _google_url(invite: Invite) -> str:
     stamp = "%Y%m%dT%H%M%SZ"
     dates = (
         f"{invite.starts_at.astimezone(UTC).strftime(stamp)}/"
@@ -79,6 +84,50 @@ def google_calendar_url(booking: Booking, token: str) -> str:
     return f"https://calendar.google.com/calendar/render?{query}"
 
 
+# Outlook's "add an event" deeplinks: personal accounts (Outlook.com) and work or school ones
+# (Office 365) live on different hosts, with the same query.
+OUTLOOK_COM = "https://outlook.live.com/calendar/0/deeplink/compose"
+OFFICE_365 = "https://outlook.office.com/calendar/0/deeplink/compose"
+
+
+def _outlook_url(base: str, invite: Invite) -> str:
+    iso = "%Y-%m-%dT%H:%M:%SZ"
+    query = urlencode(
+        {
+            "path": "/calendar/action/compose",
+            "rru": "addevent",
+            "subject": invite.summary,
+            "startdt": invite.starts_at.astimezone(UTC).strftime(iso),
+            "enddt": invite.ends_at.astimezone(UTC).strftime(iso),
+            "body": invite.description,
+            "location": invite.location,
+        },
+        # %20, not "+": Outlook shows a "+" in the body as it is.
+        quote_via=quote,
+        safe="/:",
+    )
+    return f"{base}?{query}"
+
+
+@dataclass(frozen=True)
+class CalendarLink:
+    """A web calendar that opens with the call filled in: its name and the link."""
+
+    name: str
+    url: str
+
+
+def calendar_links(booking: Booking, token: str) -> list[CalendarLink]:
+    """Google Calendar, Outlook.com and Office 365 links for the call (the .ics is apart: it
+    is a download, or an attachment)."""
+    invite = invite_for(booking, token)
+    return [
+        CalendarLink("Google Calendar", _google_url(invite)),
+        CalendarLink("Outlook.com", _outlook_url(OUTLOOK_COM, invite)),
+        CalendarLink("Office 365", _outlook_url(OFFICE_365, invite)),
+    ]
+
+
 def _send(booking: Booking, kind: str, subject: str, method: str) -> None:
     # Always the link signed with the current key, whichever link the change came through.
     token = secret_links.token(secret_links.BOOKING, booking.link_id)
@@ -86,7 +135,8 @@ def _send(booking: Booking, kind: str, subject: str, method: str) -> None:
         "booking": booking,
         "manage_url": manage_url(token),
         "kind": kind,
-        "google_url": google_calendar_url(booking, token),
+        "calendar_links": calendar_links(booking, token),
+        "ics_url": external_url("book.invite", token=token),
     }
     ics = render_ics(invite_for(booking, token), method=method)
     outbox.queue_mail(

@@ -300,7 +300,7 @@ def manage(token: str):
         token=token,
         booked=request.args.get("booked") == "1",
         moved=request.args.get("moved") == "1",
-        google_url=mail.google_calendar_url(found, token),
+        calendar_links=mail.calendar_links(found, token),
         now=utcnow(),
     )
     return private(make_response(html))
