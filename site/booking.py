@@ -44,6 +44,8 @@ from .domain import DomainError
 from .extensions import db
 from .models import BlackoutDay
 from .models import Booking
+from .models import CANCEL_DETAIL_LENGTH
+from .models import CANCEL_REASONS
 from .models import CANCELLED
 from .models import COMPLETED
 from .models import CONFIRMED
@@ -525,9 +527,25 @@ def reschedule(token: str, start: datetime, now: datetime | None = None) -> Book
     return booking
 
 
-def cancel(token: str, now: datetime | None = None) -> Booking:
-    """Cancel a confirmed call (a second cancel changes nothing)."""
+def cancel_reason(reason: str | None, detail: str = "") -> tuple[str | None, str]:
+    """The reason to store for a cancel: a CANCEL_REASONS key or None, and the words typed
+    (words alone count as "something else"); raises BookingError for what can't be stored."""
+    detail = (detail or "").strip()
+    reason = reason or ("other" if detail else None)
+    if reason is not None and reason not in CANCEL_REASONS:
+        raise BookingError("Choose one of the reasons listed, or none.")
+    if len(detail) > CANCEL_DETAIL_LENGTH:
+        raise BookingError(f"Keep the reason under {CANCEL_DETAIL_LENGTH} characters.")
+    return reason, detail
+
+
+def cancel(
+    token: str, now: datetime | None = None, *, reason: str | None = None, detail: str = ""
+) -> Booking:
+    """Cancel a confirmed call, with the reason given if any (a second cancel changes
+    nothing, the first reason stays)."""
     now = now or utcnow()
+    reason, detail = cancel_reason(reason, detail)
     with write_transaction() as session:
         booking = _locked_booking(session, token)
         if booking.status == CANCELLED:
@@ -536,6 +554,8 @@ def cancel(token: str, now: datetime | None = None) -> Booking:
             raise BookingClosed("This call has already taken place, so it can't be cancelled.")
         booking.status = CANCELLED
         booking.cancelled_at = now
+        booking.cancel_reason = reason
+        booking.cancel_detail = detail
         booking.updated_at = now
         booking.sequence += 1
         places.call_cancelled_in(session, booking, now)

@@ -356,6 +356,15 @@ LEAD_SOURCES = {
     "exclusive": "Exclusive leads",
     "none": "No paid leads yet",
 }
+# Why a call was cancelled, when the person cancelling says (docs/product.md, "Cancelling").
+CANCEL_REASONS = {
+    "timing": "The time no longer works",
+    "not_ready": "Not ready to buy leads yet",
+    "price": "The pricing doesn't fit",
+    "other_source": "Going with another lead source",
+    "other": "Something else",
+}
+CANCEL_DETAIL_LENGTH = 200
 
 
 class Booking(db.Model):
@@ -376,6 +385,11 @@ class Booking(db.Model):
         ),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("lead_source IN ('shared', 'exclusive', 'none')", name="lead_source_known"),
+        CheckConstraint(
+            "cancel_reason IS NULL OR cancel_reason IN "
+            "('timing', 'not_ready', 'price', 'other_source', 'other')",
+            name="cancel_reason_known",
+        ),
         Index(
             "uq_bookings_host_start_confirmed",
             "host_id",
@@ -412,6 +426,12 @@ class Booking(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The reason given when cancelling (a CANCEL_REASONS key; none when none was given), and
+    # the words typed with it.
+    cancel_reason: Mapped[str | None] = mapped_column(String(20))
+    cancel_detail: Mapped[str] = mapped_column(
+        String(CANCEL_DETAIL_LENGTH), default="", server_default=""
+    )
 
     host: Mapped[Host] = relationship()
     market: Mapped[Market] = relationship()
@@ -424,6 +444,13 @@ class Booking(db.Model):
     @property
     def lead_source_label(self) -> str:
         return LEAD_SOURCES.get(self.lead_source, self.lead_source)
+
+    @property
+    def cancel_reason_label(self) -> str:
+        """The reason given for cancelling, in words ("" when none was given)."""
+        if self.cancel_reason is None:
+            return ""
+        return CANCEL_REASONS.get(self.cancel_reason, self.cancel_reason)
 
     def __repr__(self) -> str:
         return f"<Booking {self.id} {self.status} {self.starts_at:%Y-%m-%d %H:%M}Z>"

@@ -137,6 +137,7 @@ def _send(booking: Booking, kind: str, subject: str, method: str) -> None:
         "kind": kind,
         "calendar_links": calendar_links(booking, token),
         "ics_url": external_url("book.invite", token=token),
+        "book_again_url": external_url("book.calendar", slug=booking.market.slug),
     }
     ics = render_ics(invite_for(booking, token), method=method)
     outbox.queue_mail(

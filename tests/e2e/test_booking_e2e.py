@@ -149,6 +149,15 @@ def test_book_reschedule_cancel_with_javascript(browser, bookable):
     page.get_by_role("link", name="Cancel the call").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Cancel your call?")
     assert_accessible(page)
+    reasons = page.get_by_role("group", name="Why are you cancelling? (optional)")
+    reasons.get_by_label("Something else").check()
+    reasons.get_by_label("Tell us more (optional)").fill("Too\x07busy")  # a control character
+    page.get_by_role("button", name="Yes, cancel the call").click()
+    expect(page.get_by_role("alert")).to_contain_text("Please correct the field marked below.")
+    expect(page.get_by_text("Remove the control characters from this field.")).to_be_visible()
+    expect(reasons.get_by_label("Something else")).to_be_checked()  # what was chosen is kept
+    assert_accessible(page)
+    reasons.get_by_label("Tell us more (optional)").fill("Too busy this month")
     page.get_by_role("button", name="Yes, cancel the call").click()
     expect(page.get_by_text("This call is cancelled")).to_be_visible()
     assert_accessible(page)
@@ -202,6 +211,7 @@ def test_the_same_flow_without_javascript(nojs_page, bookable):
     expect(page.get_by_text("Your call has moved")).to_be_visible()
 
     page.get_by_role("link", name="Cancel the call").click()
+    page.get_by_label("The pricing doesn't fit").check()
     page.get_by_role("button", name="Yes, cancel the call").click()
     expect(page.get_by_text("This call is cancelled")).to_be_visible()
 
