@@ -27,6 +27,7 @@ from sqlalchemy.orm import selectinload
 from . import capacity
 from . import secret_links
 from .calls import mail
+from .calls import reminders
 from .calls.slots import day_bounds
 from .calls.slots import free_slots
 from .calls.slots import free_starts
@@ -481,7 +482,8 @@ def _book(
         session.flush()
         if offer is not None:
             places.offer_booked_in(session, offer, booking)
-        mail.queue_confirmation(booking)
+        planned = reminders.plan_in(session, booking, now)
+        mail.queue_confirmation(booking, planned)
     return booking
 
 
@@ -523,7 +525,10 @@ def reschedule(token: str, start: datetime, now: datetime | None = None) -> Book
             raise SlotTaken("That time was just taken. Please choose another time.") from None
         session.refresh(booking, ["host"])
         places.call_moved_in(session, booking, now)
-        mail.queue_rescheduled(booking)
+        # The reminders follow the call: those of the old time go, the new time's are planned.
+        reminders.withdraw_in(session, booking)
+        planned = reminders.plan_in(session, booking, now)
+        mail.queue_rescheduled(booking, planned)
     return booking
 
 
@@ -559,6 +564,7 @@ def cancel(
         booking.updated_at = now
         booking.sequence += 1
         places.call_cancelled_in(session, booking, now)
+        reminders.withdraw_in(session, booking)
         mail.queue_cancelled(booking)
     return booking
 

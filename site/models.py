@@ -456,6 +456,66 @@ class Booking(db.Model):
         return f"<Booking {self.id} {self.status} {self.starts_at:%Y-%m-%d %H:%M}Z>"
 
 
+class CallReminder(db.Model):
+    """A reminder email to a loan officer some minutes before their call.
+
+    Planned when the call is booked or moved, one per offset (REMINDER_OFFSETS_MINUTES) and
+    per version of the call's time (the booking's `sequence`): `scheduled` until it is sent,
+    `skipped` when its moment had passed (at booking, or when a later one is due too, or the
+    call has begun), `withdrawn` when the call is cancelled or moved. A sender takes it with a
+    conditional UPDATE from scheduled to sent, in the transaction that queues the email, so it
+    goes out exactly once however many senders run; the unique index keeps one per booking,
+    offset and time.
+    """
+
+    SCHEDULED = "scheduled"
+    SENT = "sent"
+    SKIPPED = "skipped"
+    WITHDRAWN = "withdrawn"
+
+    __tablename__ = "call_reminders"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('scheduled', 'sent', 'skipped', 'withdrawn')", name="status_known"
+        ),
+        CheckConstraint("minutes_before > 0", name="minutes_before_positive"),
+        Index(
+            "uq_call_reminders_booking_offset_sequence",
+            "booking_id",
+            "minutes_before",
+            "sequence",
+            unique=True,
+        ),
+        Index("ix_call_reminders_status_due_at", "status", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id", ondelete="CASCADE"))
+    minutes_before: Mapped[int] = mapped_column(Integer)
+    sequence: Mapped[int] = mapped_column(Integer)  # the booking's sequence it was planned for
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(10), default=SCHEDULED)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    outbox_message_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_messages.id"))
+
+    booking: Mapped[Booking] = relationship()
+
+
+class HostAgenda(db.Model):
+    """A host's morning agenda email for one of their local days: one row per host and day,
+    made by the sender that sends it (the unique index turns away any other)."""
+
+    __tablename__ = "host_agendas"
+    __table_args__ = (Index("uq_host_agendas_host_day", "host_id", "day", unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    host_id: Mapped[int] = mapped_column(ForeignKey("hosts.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)  # in the host's zone
+    calls: Mapped[int] = mapped_column(Integer, default=0)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    outbox_message_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_messages.id"))
+
+
 class WaitlistEntry(db.Model):
     """A person waiting for a seat in a full market, in order of joining (the id).
 

@@ -68,6 +68,7 @@ FILTERS = {
     "iso_datetime": formatting.iso_midnight,
     "zone_name": formatting.zone_name,
     "money": formatting.money,
+    "duration": formatting.duration,
 }
 GLOBALS = {
     "start_param": formatting.iso_utc,

@@ -64,6 +64,14 @@ def local_date(moment: datetime, tz: ZoneInfo) -> str:
     return long_date(moment.astimezone(tz).date())
 
 
+def duration(minutes: int) -> str:
+    """A span of time as people say it ahead of an event: "24 hours", "1 hour", "90 minutes"."""
+    if minutes % 60:
+        return "1 minute" if minutes == 1 else f"{minutes} minutes"
+    hours = minutes // 60
+    return "1 hour" if hours == 1 else f"{hours} hours"
+
+
 def iso_utc(moment: datetime) -> str:
     """2026-12-08T15:30:00Z: how a moment travels in links and forms."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
