@@ -18,8 +18,11 @@ from mortgage_connect import booking
 from mortgage_connect.clock import utcnow
 from mortgage_connect.web.formatting import day_name
 from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_fits_width
+from tests.e2e.conftest import WIDTHS
 from tests.factories import make_host
 from tests.factories import make_market
+from tests.factories import slot_after
 
 pytestmark = pytest.mark.clock
 
@@ -218,3 +221,35 @@ def test_the_same_flow_without_javascript(nojs_page, bookable):
     page.goto(bookable.url + "/book/dallas-fort-worth?tz=America/New_York")
     choose_day(page, target)
     expect(page.locator(f"a.slot[href*='{first_start}']")).to_have_count(1)
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+def test_every_calendar_and_the_cancel_reasons_at_every_width(page, bookable, width):
+    market = make_market("austin", name="Austin", aliases="Austin")
+    details = booking.Details(
+        name="Pat Prospect", email="pat@example.com", phone="214-555-0187",
+        company="Prospect Home Loans", lead_source="shared", time_zone="America/Los_Angeles",
+        consent=True,
+    )  # fmt: skip
+    start = slot_after(timedelta(days=3))
+    _, token, _ = booking.book(market.id, start, details, "form-widths")
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{bookable.url}/book/manage/{token}?booked=1")
+    stamp = start.strftime("%Y-%m-%dT%H:%M:%SZ")
+    for name, host in (("Add to Outlook.com", "outlook.live.com"),
+                       ("Add to Office 365", "outlook.office.com")):  # fmt: skip
+        link = page.get_by_role("link", name=name)
+        expect(link).to_be_visible()
+        query = parse_qs(urlsplit(link.get_attribute("href")).query)
+        assert urlsplit(link.get_attribute("href")).netloc == host
+        assert query["startdt"] == [stamp] and query["rru"] == ["addevent"]
+    expect(page.get_by_role("link", name="Add to Google Calendar")).to_be_visible()
+    ics = page.get_by_role("link", name="Apple Calendar or another calendar (.ics file)")
+    expect(ics).to_be_visible()
+    assert_fits_width(page)
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Cancel the call").click()
+    expect(page.get_by_role("group", name="Why are you cancelling? (optional)")).to_be_visible()
+    assert_fits_width(page)
+    assert_accessible(page)
