@@ -139,6 +139,7 @@ def test_the_cancellation_email_offers_to_book_again(client, manage):
     assert "is cancelled" in message.subject
     calendar = "http://localhost/book/dallas-fort-worth"
     assert f"Book a new call whenever you like:\n{calendar}\n" in message.text_body
+    assert "Add to" not in message.text_body  # no calendar links for a cancelled call
     links = re.findall(r'<a href="([^"]+)">([^<]+)</a>', unescape(message.html_body))
     assert (calendar, "Book a new call about Dallas–Fort Worth") in links
     # The link opens the market's calendar.
