@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from datetime import date
 from datetime import datetime
@@ -31,6 +32,7 @@ from .content import date_field
 from .content import required_text
 
 FILE_NAME = "delivery-log.md"
+LEAD_ID_RE = re.compile(r"[A-Za-z0-9-]{1,60}")
 FIELDS = {"title", "summary", "updated", "sample_notice", "lead", "steps", "proof"}
 LEAD_FIELDS = {"id", "market", "time_zone", "inquiry", "borrower"}
 STEP_FIELDS = {"name", "at", "by", "detail"}
@@ -202,6 +204,8 @@ def parse_delivery_log(path: Path) -> DeliveryLog:
         raise ContentError(f"{source}: 'lead' must be a mapping")
     _fields(lead_meta, LEAD_FIELDS, set(), f"{source}: lead")
     lead = Lead(**{name: required_text(lead_meta, name, f"{source}: lead") for name in LEAD_FIELDS})
+    if not LEAD_ID_RE.fullmatch(lead.id):  # it names the downloaded files
+        raise ContentError(f"{source}: lead id {lead.id!r} must be letters, digits and hyphens")
     try:
         ZoneInfo(lead.time_zone)
     except (ZoneInfoNotFoundError, ValueError):

@@ -185,6 +185,7 @@ SHIPPED_TEXT = SHIPPED.read_text(encoding="utf-8")
          "step 3: 'at' needs its offset"),
         (('at: "2026-10-14T14:02:13Z"', 'at: "yesterday"'), "step 3: 'at' must be a time"),
         (("  time_zone: America/Chicago", "  time_zone: Texas/Plano"), "time_zone 'Texas/Plano'"),
+        (("  id: MCP-DFW-2026-104821", '  id: MCP "2026"'), "lead id 'MCP \"2026\"' must be"),
         (("updated: 2026-12-08", "updated: 2026-12-08\nauthor: me"), "unknown field(s) author"),
         (("  - name: Routed\n", "  - nam: Routed\n"), "step 3 is missing name"),
     ],
