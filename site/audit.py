@@ -231,7 +231,10 @@ def _booking(_session, call: Booking, is_new: bool) -> Iterator[Change]:
     before, after, changed = _before_after(call, "status")
     if changed:
         what = {"name": call.name, "starts_at": call.starts_at.isoformat()}
-        yield "booking.status", "booking", call.id, {"status": before, **what}, {"status": after}
+        now = {"status": after}
+        if call.cancel_reason:
+            now.update(cancel_reason=call.cancel_reason, cancel_detail=call.cancel_detail)
+        yield "booking.status", "booking", call.id, {"status": before, **what}, now
 
 
 # A queue entry's new status, named as staff would say it.

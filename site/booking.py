@@ -27,6 +27,7 @@ from sqlalchemy.orm import selectinload
 from . import capacity
 from . import secret_links
 from .calls import mail
+from .calls import reminders
 from .calls.slots import day_bounds
 from .calls.slots import free_slots
 from .calls.slots import free_starts
@@ -44,6 +45,8 @@ from .domain import DomainError
 from .extensions import db
 from .models import BlackoutDay
 from .models import Booking
+from .models import CANCEL_DETAIL_LENGTH
+from .models import CANCEL_REASONS
 from .models import CANCELLED
 from .models import COMPLETED
 from .models import CONFIRMED
@@ -479,7 +482,8 @@ def _book(
         session.flush()
         if offer is not None:
             places.offer_booked_in(session, offer, booking)
-        mail.queue_confirmation(booking)
+        planned = reminders.plan_in(session, booking, now)
+        mail.queue_confirmation(booking, planned)
     return booking
 
 
@@ -521,13 +525,32 @@ def reschedule(token: str, start: datetime, now: datetime | None = None) -> Book
             raise SlotTaken("That time was just taken. Please choose another time.") from None
         session.refresh(booking, ["host"])
         places.call_moved_in(session, booking, now)
-        mail.queue_rescheduled(booking)
+        # The reminders follow the call: those of the old time go, the new time's are planned.
+        reminders.withdraw_in(session, booking)
+        planned = reminders.plan_in(session, booking, now)
+        mail.queue_rescheduled(booking, planned)
     return booking
 
 
-def cancel(token: str, now: datetime | None = None) -> Booking:
-    """Cancel a confirmed call (a second cancel changes nothing)."""
+def cancel_reason(reason: str | None, detail: str = "") -> tuple[str | None, str]:
+    """The reason to store for a cancel: a CANCEL_REASONS key or None, and the words typed
+    (words alone count as "something else"); raises BookingError for what can't be stored."""
+    detail = (detail or "").strip()
+    reason = reason or ("other" if detail else None)
+    if reason is not None and reason not in CANCEL_REASONS:
+        raise BookingError("Choose one of the reasons listed, or none.")
+    if len(detail) > CANCEL_DETAIL_LENGTH:
+        raise BookingError(f"Keep the reason under {CANCEL_DETAIL_LENGTH} characters.")
+    return reason, detail
+
+
+def cancel(
+    token: str, now: datetime | None = None, *, reason: str | None = None, detail: str = ""
+) -> Booking:
+    """Cancel a confirmed call, with the reason given if any (a second cancel changes
+    nothing, the first reason stays)."""
     now = now or utcnow()
+    reason, detail = cancel_reason(reason, detail)
     with write_transaction() as session:
         booking = _locked_booking(session, token)
         if booking.status == CANCELLED:
@@ -536,9 +559,12 @@ def cancel(token: str, now: datetime | None = None) -> Booking:
             raise BookingClosed("This call has already taken place, so it can't be cancelled.")
         booking.status = CANCELLED
         booking.cancelled_at = now
+        booking.cancel_reason = reason
+        booking.cancel_detail = detail
         booking.updated_at = now
         booking.sequence += 1
         places.call_cancelled_in(session, booking, now)
+        reminders.withdraw_in(session, booking)
         mail.queue_cancelled(booking)
     return booking
 

@@ -75,9 +75,23 @@ def send_mail_command(limit: int):
     click.echo(f"Sent {report.sent}, will retry {report.retrying}, gave up on {report.failed}.")
 
 
+@click.command("send-reminders")
+def send_reminders_command():
+    """Queue the reminders due before calls and the hosts' morning agendas in the outbox (safe
+    on several hosts at once: the database lets each be taken once)."""
+    from .calls import reminders
+
+    report = reminders.send_due()
+    click.echo(
+        f"Reminders queued: {report.sent}, skipped: {report.skipped}; "
+        f"agendas queued: {report.agendas}."
+    )
+
+
 def init_app(app: Flask) -> None:
     """Register the commands on the app."""
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_staff_command)
     app.cli.add_command(advance_waitlist_command)
     app.cli.add_command(send_mail_command)
+    app.cli.add_command(send_reminders_command)

@@ -24,6 +24,23 @@ def _flag(name: str, default: bool = False) -> bool:
     return value.strip().lower() in ("1", "true", "yes", "on")
 
 
+REMINDER_OFFSETS = (24 * 60, 60)  # a day and an hour before the call
+
+
+def reminder_offsets(value: str) -> tuple[int, ...]:
+    """REMINDER_OFFSETS_MINUTES: minutes before a call, separated by commas or spaces, longest
+    first; empty for the default, "none" for no reminders. ValueError for anything else."""
+    value = value.strip()
+    if not value:
+        return REMINDER_OFFSETS
+    if value.lower() == "none":
+        return ()
+    offsets = {int(word) for word in re.split(r"[\s,]+", value) if word}
+    if any(minutes <= 0 for minutes in offsets):
+        raise ValueError(f"REMINDER_OFFSETS_MINUTES: minutes must be above 0, not {value!r}")
+    return tuple(sorted(offsets, reverse=True))
+
+
 def database_url(instance_path: str) -> str:
     """The SQLAlchemy URL: DATABASE_URL, else SQLite in the instance folder."""
     url = os.environ.get("DATABASE_URL", "").strip()
@@ -134,6 +151,12 @@ def from_environment(instance_path: str) -> dict:
         "HORIZON_DAYS": _int("HORIZON_DAYS", 21),
         "HOST_DAILY_CAP": _int("HOST_DAILY_CAP", 8),
         "BOOKING_RATE_LIMIT": os.environ.get("BOOKING_RATE_LIMIT", "10 per hour;3 per minute"),
+        # Reminder emails to the loan officer these many minutes before the call; a host's
+        # agenda of their day's calls at this hour of the morning in their zone.
+        "REMINDER_OFFSETS_MINUTES": reminder_offsets(
+            os.environ.get("REMINDER_OFFSETS_MINUTES", "")
+        ),
+        "HOST_AGENDA_HOUR": _int("HOST_AGENDA_HOUR", 7),
         # Email: queued in the outbox; delivered over SMTP only when MAIL_SERVER is set.
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": _int("MAIL_PORT", 587),
@@ -171,6 +194,8 @@ def init_app(app, test_config: dict | None = None) -> None:
     app.config.from_mapping(from_environment(app.instance_path))
     if test_config:
         app.config.from_mapping(test_config)
+    if not 0 <= int(app.config["HOST_AGENDA_HOUR"]) <= 23:
+        raise ValueError("HOST_AGENDA_HOUR must be an hour of the day, 0 to 23")
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secret_key(app.instance_path)
     app.config.setdefault(

@@ -356,6 +356,15 @@ LEAD_SOURCES = {
     "exclusive": "Exclusive leads",
     "none": "No paid leads yet",
 }
+# Why a call was cancelled, when the person cancelling says (docs/product.md, "Cancelling").
+CANCEL_REASONS = {
+    "timing": "The time no longer works",
+    "not_ready": "Not ready to buy leads yet",
+    "price": "The pricing doesn't fit",
+    "other_source": "Going with another lead source",
+    "other": "Something else",
+}
+CANCEL_DETAIL_LENGTH = 200
 
 
 class Booking(db.Model):
@@ -376,6 +385,11 @@ class Booking(db.Model):
         ),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("lead_source IN ('shared', 'exclusive', 'none')", name="lead_source_known"),
+        CheckConstraint(
+            "cancel_reason IS NULL OR cancel_reason IN "
+            "('timing', 'not_ready', 'price', 'other_source', 'other')",
+            name="cancel_reason_known",
+        ),
         Index(
             "uq_bookings_host_start_confirmed",
             "host_id",
@@ -412,6 +426,12 @@ class Booking(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The reason given when cancelling (a CANCEL_REASONS key; none when none was given), and
+    # the words typed with it.
+    cancel_reason: Mapped[str | None] = mapped_column(String(20))
+    cancel_detail: Mapped[str] = mapped_column(
+        String(CANCEL_DETAIL_LENGTH), default="", server_default=""
+    )
 
     host: Mapped[Host] = relationship()
     market: Mapped[Market] = relationship()
@@ -425,8 +445,75 @@ class Booking(db.Model):
     def lead_source_label(self) -> str:
         return LEAD_SOURCES.get(self.lead_source, self.lead_source)
 
+    @property
+    def cancel_reason_label(self) -> str:
+        """The reason given for cancelling, in words ("" when none was given)."""
+        if self.cancel_reason is None:
+            return ""
+        return CANCEL_REASONS.get(self.cancel_reason, self.cancel_reason)
+
     def __repr__(self) -> str:
         return f"<Booking {self.id} {self.status} {self.starts_at:%Y-%m-%d %H:%M}Z>"
+
+
+class CallReminder(db.Model):
+    """A reminder email to a loan officer some minutes before their call.
+
+    Planned when the call is booked or moved, one per offset (REMINDER_OFFSETS_MINUTES) and
+    per version of the call's time (the booking's `sequence`): `scheduled` until it is sent,
+    `skipped` when its moment had passed (at booking, or when a later one is due too, or the
+    call has begun), `withdrawn` when the call is cancelled or moved. A sender takes it with a
+    conditional UPDATE from scheduled to sent, in the transaction that queues the email, so it
+    goes out exactly once however many senders run; the unique index keeps one per booking,
+    offset and time.
+    """
+
+    SCHEDULED = "scheduled"
+    SENT = "sent"
+    SKIPPED = "skipped"
+    WITHDRAWN = "withdrawn"
+
+    __tablename__ = "call_reminders"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('scheduled', 'sent', 'skipped', 'withdrawn')", name="status_known"
+        ),
+        CheckConstraint("minutes_before > 0", name="minutes_before_positive"),
+        Index(
+            "uq_call_reminders_booking_offset_sequence",
+            "booking_id",
+            "minutes_before",
+            "sequence",
+            unique=True,
+        ),
+        Index("ix_call_reminders_status_due_at", "status", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id", ondelete="CASCADE"))
+    minutes_before: Mapped[int] = mapped_column(Integer)
+    sequence: Mapped[int] = mapped_column(Integer)  # the booking's sequence it was planned for
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(10), default=SCHEDULED)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    outbox_message_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_messages.id"))
+
+    booking: Mapped[Booking] = relationship()
+
+
+class HostAgenda(db.Model):
+    """A host's morning agenda email for one of their local days: one row per host and day,
+    made by the sender that sends it (the unique index turns away any other)."""
+
+    __tablename__ = "host_agendas"
+    __table_args__ = (Index("uq_host_agendas_host_day", "host_id", "day", unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    host_id: Mapped[int] = mapped_column(ForeignKey("hosts.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)  # in the host's zone
+    calls: Mapped[int] = mapped_column(Integer, default=0)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    outbox_message_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_messages.id"))
 
 
 class WaitlistEntry(db.Model):

@@ -3,6 +3,7 @@ sign-in, and a counter of SQL statements. Fixtures live in tests/conftest.py."""
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import datetime
 from datetime import time
@@ -131,6 +132,14 @@ def free_times(zone="America/Chicago", days_ahead=2) -> list[datetime]:
     slots = booking.day_slots(day, tz)
     db.session.rollback()
     return slots
+
+
+def slot_after(delta: timedelta) -> datetime:
+    """The first half hour (UTC) at least `delta` from now: a free time for a host from
+    make_host (around the clock in UTC)."""
+    moment = utcnow() + delta
+    half_hours = math.ceil(moment.timestamp() / 1800)
+    return datetime.fromtimestamp(half_hours * 1800, UTC)
 
 
 def iso(moment: datetime) -> str:

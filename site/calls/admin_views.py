@@ -18,6 +18,7 @@ from ..web.admin import bp
 from ..web.errors import found_or_404
 from ..web.errors import render_error
 from . import call_admin
+from .forms import CancelForm
 
 WHEN = {"upcoming": "Upcoming", "past": "Past", "all": "All"}
 
@@ -104,12 +105,17 @@ def call_outcome(booking_id: int):
 
 @bp.route("/calls/<int:booking_id>/cancel", methods=["GET", "POST"])
 def call_cancel(booking_id: int):
-    """Cancel an upcoming call after a confirmation; the prospect and host are emailed."""
+    """Cancel an upcoming call after a confirmation, with a reason if one is given; the
+    prospect and host are emailed."""
     call = found_or_404(call_admin.get_call(booking_id))
+    form = CancelForm()
     if request.method == "GET":
-        return render_template("admin/calls/cancel.html", call=call)
+        return render_template("admin/calls/cancel.html", call=call, form=form)
+    if not form.validate():
+        html = render_template("admin/calls/cancel.html", call=call, form=form, invalid=True)
+        return html, 422
     try:
-        call_admin.cancel(actor(), booking_id)
+        call_admin.cancel(actor(), booking_id, form.cancel_reason.data, form.cancel_detail.data)
     except call_admin.CallError as error:
         flash(str(error), "error")
     else:

@@ -103,7 +103,7 @@ def _cell(value) -> str:
 
 CSV_HEADER = [
     "id", "starts_at_utc", "market", "host", "status", "name", "email", "phone", "company",
-    "nmls_id", "lead_source", "notes", "booked_at_utc",
+    "nmls_id", "lead_source", "notes", "booked_at_utc", "cancel_reason", "cancel_detail",
 ]  # fmt: skip
 
 
@@ -130,7 +130,7 @@ def _csv_rows(query: Select) -> Iterator[str]:
         row = [
             b.id, b.starts_at.isoformat(), b.market.name, b.host.name, b.status, b.name,
             b.email, b.phone, b.company, b.nmls_id or "", b.lead_source, b.notes,
-            b.created_at.isoformat(),
+            b.created_at.isoformat(), b.cancel_reason or "", b.cancel_detail,
         ]  # fmt: skip
         writer.writerow([_cell(v) for v in row])
         yield flush()
@@ -168,14 +168,17 @@ def set_outcome(actor: audit.Actor, booking_id: int, outcome: str, now: datetime
     return call
 
 
-def cancel(actor: audit.Actor, booking_id: int) -> Booking:
-    """Cancel an upcoming call through the booking service (the cancellation is mailed)."""
+def cancel(
+    actor: audit.Actor, booking_id: int, reason: str | None = None, detail: str = ""
+) -> Booking:
+    """Cancel an upcoming call through the booking service, with the reason if one is given
+    (the cancellation is mailed)."""
     call = get_call(booking_id)
     if call is None:
         raise NotFound("That call doesn't exist.")
     token = booking_service.manage_token(call)
     with acting_as(actor):
         try:
-            return booking_service.cancel(token)
+            return booking_service.cancel(token, reason=reason, detail=detail)
         except booking_service.BookingError as error:
             raise CallError(str(error)) from None

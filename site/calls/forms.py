@@ -1,5 +1,5 @@
-"""Calls' forms: booking a call, confirming a change, and the admin's host forms (a host's
-details, time off, blackout days)."""
+"""Calls' forms: booking a call, confirming a change, cancelling with a reason, and the admin's
+host forms (a host's details, time off, blackout days)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,10 @@ from wtforms.validators import Email
 from wtforms.validators import InputRequired
 from wtforms.validators import Length
 from wtforms.validators import Regexp
+from wtforms.validators import ValidationError
 
+from ..models import CANCEL_DETAIL_LENGTH
+from ..models import CANCEL_REASONS
 from ..models import LEAD_SOURCES
 from ..web.forms import ContactForm
 from ..web.forms import plain_text
@@ -61,6 +64,37 @@ class ConfirmForm(FlaskForm):
     """A bare POST form (CSRF only): cancel, or confirm a new time."""
 
     start = HiddenField()
+
+
+def _known_reason(form, field) -> None:
+    if field.data not in (None, "", *CANCEL_REASONS):
+        raise ValidationError("Choose one of the reasons listed, or none.")
+
+
+class CancelForm(FlaskForm):
+    """Cancelling a call, with an optional reason: one of a few, or something else in words.
+
+    Both fields are optional: nobody is kept from cancelling for want of a reason. Public and
+    admin cancels share it.
+    """
+
+    cancel_reason = RadioField(
+        "Why are you cancelling? (optional)",
+        choices=[SelectChoice(value, label) for value, label in CANCEL_REASONS.items()],
+        validate_choice=False,  # none at all is an answer too: checked by _known_reason
+        validators=[_known_reason],
+    )
+    cancel_detail = StringField(
+        "Tell us more (optional)",
+        filters=[strip],
+        validators=[
+            Length(
+                max=CANCEL_DETAIL_LENGTH,
+                message=f"Keep this under {CANCEL_DETAIL_LENGTH} characters.",
+            ),
+            plain_text,
+        ],
+    )
 
 
 class HostForm(FlaskForm):

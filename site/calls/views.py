@@ -24,6 +24,7 @@ from ..extensions import db
 from ..extensions import limiter
 from ..markets import search
 from ..models import Booking
+from ..models import CANCELLED
 from ..waitlist import places
 from ..web import date_input
 from ..web.errors import found_or_404
@@ -34,6 +35,7 @@ from ..web.page_cache import shared_page
 from ..web.security import private
 from . import mail
 from .forms import BookingForm
+from .forms import CancelForm
 from .forms import ConfirmForm
 from .widget import build_widget
 from .widget import chosen_zone
@@ -300,7 +302,7 @@ def manage(token: str):
         token=token,
         booked=request.args.get("booked") == "1",
         moved=request.args.get("moved") == "1",
-        google_url=mail.google_calendar_url(found, token),
+        calendar_links=mail.calendar_links(found, token),
         now=utcnow(),
     )
     return private(make_response(html))
@@ -397,18 +399,29 @@ def reschedule_confirm(token: str):
 @bp.route("/manage/<token>/cancel", methods=["GET", "POST"])
 @limiter.limit(_rate_limit, methods=["POST"])
 def cancel(token: str):
-    """Ask before cancelling (mail scanners follow links: only the POST cancels)."""
+    """Ask before cancelling, and why (mail scanners follow links: only the POST cancels)."""
     found = _booking_or_404(token)
-    form = ConfirmForm()
+    form = CancelForm()
+
+    def page(status: int, message: str | None = None):
+        html = render_template("book/cancel.html", b=found, token=token, form=form, message=message)
+        return private(make_response(html, status))
+
     if request.method == "POST":
-        if not form.validate():
+        valid = form.validate()
+        if "csrf_token" in form.errors:
             abort(400)
+        if found.status == CANCELLED:  # a second cancel changes nothing
+            return redirect(url_for("book.manage", token=token), 303)
+        if not _changeable(found):
+            return _closed(found, token)
+        if not valid:
+            return page(422, "Please correct the field marked below.")
         try:
-            booking.cancel(token)
+            booking.cancel(token, reason=form.cancel_reason.data, detail=form.cancel_detail.data)
         except booking.BookingError as error:
             return _closed(found, token, error.message)
         return redirect(url_for("book.manage", token=token), 303)
     if not _changeable(found):
         return _closed(found, token)
-    html = render_template("book/cancel.html", b=found, token=token, form=form)
-    return private(make_response(html))
+    return page(200)

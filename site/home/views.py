@@ -21,8 +21,13 @@ bp = Blueprint("main", __name__)
 def home():
     """What we offer, a market check, the newest resources and the call to action."""
     from ..resources import content
+    from ..resources import delivery_log
 
-    return render_template("main/home.html", articles=content.published_articles()[:3])
+    return render_template(
+        "main/home.html",
+        articles=content.published_articles()[:3],
+        has_delivery_log=delivery_log.sample() is not None,
+    )
 
 
 @bp.get("/healthz")

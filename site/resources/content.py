@@ -10,10 +10,12 @@ from __future__ import annotations
 import html
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 
 import frontmatter
 import yaml
@@ -26,12 +28,14 @@ from mdit_py_plugins.container import container_plugin
 
 from ..clock import utc_today
 
+T = TypeVar("T")
+
 WORDS_PER_MINUTE = 220
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REQUIRED_FIELDS = ("title", "slug", "category", "published", "summary")
 OPTIONAL_FIELDS = ("updated", "draft", "faq", "related")
 # Paths under /resources/ that are pages of their own, so no article may take them as a slug.
-RESERVED_SLUGS = frozenset({"search"})
+RESERVED_SLUGS = frozenset({"search", "delivery-log"})
 
 # Calls to action an article may place with `::: cta NAME` / `:::`; each is a Jinja include,
 # rendered at request time so links and live parts are current.
@@ -170,6 +174,11 @@ def _render(tokens: list[Token]) -> Markup:
     return Markup(MARKDOWN.renderer.render(tokens, MARKDOWN.options, {}))
 
 
+def render_markdown(source: str) -> Markup:
+    """HTML for Markdown text, as articles are rendered."""
+    return _render(MARKDOWN.parse(source))
+
+
 def plain_text(rendered: str) -> str:
     """Rendered HTML as plain text with single spaces (our own markup only: html is off)."""
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", rendered)).split())
@@ -228,7 +237,7 @@ def _segments(body: str, source: str) -> tuple[tuple[Segment, ...], str]:
     return tuple(segments), " ".join(part for part in text_parts if part)
 
 
-def _text(meta: dict, key: str, source: str) -> str:
+def required_text(meta: dict, key: str, source: str) -> str:
     """A required, non-empty string field."""
     value = meta.get(key)
     if not isinstance(value, str) or not value.strip():
@@ -236,7 +245,7 @@ def _text(meta: dict, key: str, source: str) -> str:
     return value.strip()
 
 
-def _date(meta: dict, key: str, source: str) -> date:
+def date_field(meta: dict, key: str, source: str) -> date:
     """A date field written as YYYY-MM-DD."""
     value = meta.get(key)
     if isinstance(value, datetime):
@@ -258,9 +267,9 @@ def _faq(meta: dict, source: str) -> tuple[FaqEntry, ...]:
     for n, entry in enumerate(entries, start=1):
         if not isinstance(entry, dict) or set(entry) != {"question", "answer"}:
             raise ContentError(f"{source}: faq entry {n} needs exactly 'question' and 'answer'")
-        question = _text(entry, "question", f"{source}: faq entry {n}")
-        answer = _text(entry, "answer", f"{source}: faq entry {n}")
-        answer_html = _render(MARKDOWN.parse(answer))
+        question = required_text(entry, "question", f"{source}: faq entry {n}")
+        answer = required_text(entry, "answer", f"{source}: faq entry {n}")
+        answer_html = render_markdown(answer)
         faq.append(FaqEntry(question, answer_html, plain_text(answer_html)))
     return tuple(faq)
 
@@ -281,13 +290,13 @@ def parse_article(path: Path) -> Article:
     unknown = sorted(set(meta) - set(REQUIRED_FIELDS) - set(OPTIONAL_FIELDS))
     if unknown:
         raise ContentError(f"{source}: unknown front matter field(s) {', '.join(unknown)}")
-    slug = _text(meta, "slug", source)
+    slug = required_text(meta, "slug", source)
     if not SLUG_RE.match(slug):
         raise ContentError(f"{source}: slug {slug!r} must be lowercase words joined by hyphens")
     if slug in RESERVED_SLUGS:
         raise ContentError(f"{source}: slug {slug!r} is taken by a page of the site")
-    published = _date(meta, "published", source)
-    updated = _date(meta, "updated", source) if meta.get("updated") is not None else None
+    published = date_field(meta, "published", source)
+    updated = date_field(meta, "updated", source) if meta.get("updated") is not None else None
     if updated and updated < published:
         raise ContentError(f"{source}: 'updated' is earlier than 'published'")
     draft = meta.get("draft", False)
@@ -305,11 +314,11 @@ def parse_article(path: Path) -> Article:
         raise ContentError(f"{source}: '::: faq' needs FAQ entries, and may appear once")
     return Article(
         slug=slug,
-        title=_text(meta, "title", source),
-        category=_text(meta, "category", source),
+        title=required_text(meta, "title", source),
+        category=required_text(meta, "category", source),
         published=published,
         updated=updated,
-        summary=" ".join(_text(meta, "summary", source).split()),
+        summary=" ".join(required_text(meta, "summary", source).split()),
         draft=draft,
         faq=faq,
         related=tuple(related),
@@ -342,20 +351,25 @@ def parse_articles(content_dir: str | Path) -> tuple[Article, ...]:
     return tuple(sorted(articles, key=lambda a: (a.published, a.title), reverse=True))
 
 
-_cache: dict[str, tuple[Article, ...]] = {}
+_cache: dict[tuple[str, str], object] = {}
 _cache_lock = threading.Lock()
+
+
+def load_once(kind: str, content_dir: str | Path, parse: Callable[[str], T]) -> T:
+    """What `parse` reads from content_dir (its resolved path), parsed on first use and kept
+    for the life of the process; one entry per kind of content and folder."""
+    key = (kind, str(Path(content_dir).resolve()))
+    if key not in _cache:  # None is an answer too (no such file): kept like any other
+        with _cache_lock:
+            if key not in _cache:
+                _cache[key] = parse(key[1])
+    return _cache[key]
 
 
 def load_articles(content_dir: str | Path) -> tuple[Article, ...]:
     """Every article in content_dir, parsed on first use and kept for the life of the process."""
-    key = str(Path(content_dir).resolve())
-    articles = _cache.get(key)
-    if articles is None:
-        with _cache_lock:
-            articles = _cache.get(key)
-            if articles is None:
-                articles = _cache[key] = parse_articles(key)
-    return articles
+    # parse_articles is looked up at each first use, not bound here (a test counts the calls).
+    return load_once("articles", content_dir, lambda folder: parse_articles(folder))
 
 
 def clear_cache() -> None:

@@ -1,6 +1,8 @@
-"""Published resources: articles, FAQ, search, feed and sitemap."""
+"""Published resources: articles, FAQ, search, feed, sitemap, and the sample delivery log."""
 
 from __future__ import annotations
+
+import json
 
 from flask import Blueprint
 from flask import current_app
@@ -15,6 +17,7 @@ from ..web.htmx import vary_on_htmx
 from ..web.htmx import wants_fragment
 from ..web.page_cache import shared_page
 from . import content
+from . import delivery_log
 from .search import search as search_articles
 
 bp = Blueprint("resources", __name__)
@@ -22,8 +25,10 @@ bp = Blueprint("resources", __name__)
 
 @bp.record_once
 def load_content(state) -> None:
-    """Read the articles while the app is built, so a malformed file stops start-up, by name."""
+    """Read the articles and the sample delivery log while the app is built, so a malformed
+    file stops start-up, by name."""
     content.load_articles(state.app.config["CONTENT_DIR"])
+    delivery_log.load(state.app.config["CONTENT_DIR"])
 
 
 def absolute_url(endpoint: str, **values) -> str:
@@ -147,6 +152,41 @@ def faq():
     )
 
 
+@bp.get("/resources/delivery-log")
+@shared_page("CONTENT_PAGE_SECONDS")
+def delivery_log_page():
+    """A sample delivery log for one lead: each timestamped step, who received it, and the
+    proof that it went to exactly one buyer."""
+    log = found_or_404(delivery_log.sample())
+    return render_template("resources/delivery_log.html", log=log)
+
+
+def _download(log: delivery_log.DeliveryLog, body: str, mimetype: str, extension: str):
+    """The log as a file to save, named after its lead."""
+    response = make_response(body)
+    response.mimetype = mimetype
+    name = f"sample-delivery-log-{log.lead.id}.{extension}"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@bp.get("/resources/delivery-log.csv")
+@shared_page("CONTENT_PAGE_SECONDS")
+def delivery_log_csv():
+    """The sample delivery log's steps as a CSV file."""
+    log = found_or_404(delivery_log.sample())
+    return _download(log, log.csv_text(), "text/csv", "csv")
+
+
+@bp.get("/resources/delivery-log.json")
+@shared_page("CONTENT_PAGE_SECONDS")
+def delivery_log_json():
+    """The sample delivery log as a JSON file: the lead, its steps, the proof."""
+    log = found_or_404(delivery_log.sample())
+    body = json.dumps(log.as_data(), indent=2, ensure_ascii=False) + "\n"
+    return _download(log, body, "application/json", "json")
+
+
 @bp.get("/resources/search")
 def search():
     """Search results: the results region alone for htmx, else the whole page."""
@@ -174,6 +214,7 @@ def sitemap():
     articles = content.published_articles()
     newest = max((a.modified for a in articles), default=None)
     newest_faq = max((a.modified for a in articles if a.faq), default=None)
+    sample = delivery_log.sample()
     pages = [
         (absolute_url("main.home"), None),
         (absolute_url("resources.index"), newest),
@@ -181,6 +222,8 @@ def sitemap():
         (absolute_url("tools.cost_per_funded_loan"), None),
         (absolute_url("markets.index"), None),
     ]
+    if sample is not None:
+        pages.append((absolute_url("resources.delivery_log_page"), sample.updated))
     pages += [(absolute_url("resources.article", slug=a.slug), a.modified) for a in articles]
     pages += [(absolute_url("markets.detail", slug=s), None) for s in capacity.market_slugs()]
     response = make_response(render_template("resources/sitemap.xml", pages=pages))

@@ -28,6 +28,11 @@ def clock(moment: datetime, zone: str) -> str:
     return formatting.clock(moment, _zone(zone))
 
 
+def clock_seconds(moment: datetime, zone: str) -> str:
+    """9:02:11 AM."""
+    return formatting.clock_seconds(moment, _zone(zone))
+
+
 def zone_abbr(moment: datetime, zone: str) -> str:
     """CST, EDT …"""
     return formatting.zone_abbreviation(moment, _zone(zone))
@@ -59,6 +64,7 @@ def layout_values() -> dict:
 FILTERS = {
     "when": when,
     "clock": clock,
+    "clock_seconds": clock_seconds,
     "zone_abbr": zone_abbr,
     "zone_info": ZoneInfo,
     "in_zone": in_zone,
@@ -68,6 +74,8 @@ FILTERS = {
     "iso_datetime": formatting.iso_midnight,
     "zone_name": formatting.zone_name,
     "money": formatting.money,
+    "duration": formatting.duration,
+    "elapsed": formatting.elapsed,
 }
 GLOBALS = {
     "start_param": formatting.iso_utc,

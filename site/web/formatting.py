@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 from datetime import datetime
+from datetime import timedelta
 from datetime import UTC
 from zoneinfo import ZoneInfo
 
@@ -41,6 +42,12 @@ def clock(moment: datetime, tz: ZoneInfo) -> str:
     return f"{local.hour % 12 or 12}:{local:%M} {local:%p}"
 
 
+def clock_seconds(moment: datetime, tz: ZoneInfo) -> str:
+    """9:02:11 AM (in the zone): for logs, where the second counts."""
+    local = moment.astimezone(tz)
+    return f"{local.hour % 12 or 12}:{local:%M:%S} {local:%p}"
+
+
 def zone_abbreviation(moment: datetime, tz: ZoneInfo) -> str:
     """CST, EDT … or the UTC offset where the zone has no abbreviation (+0530)."""
     name = moment.astimezone(tz).strftime("%Z")
@@ -62,6 +69,25 @@ def short_when(moment: datetime, tz: ZoneInfo) -> str:
 def local_date(moment: datetime, tz: ZoneInfo) -> str:
     """A moment as its date in a zone: "March 1, 2026"."""
     return long_date(moment.astimezone(tz).date())
+
+
+def duration(minutes: int) -> str:
+    """A span of time as people say it ahead of an event: "24 hours", "1 hour", "90 minutes"."""
+    if minutes % 60:
+        return "1 minute" if minutes == 1 else f"{minutes} minutes"
+    hours = minutes // 60
+    return "1 hour" if hours == 1 else f"{hours} hours"
+
+
+def elapsed(span: timedelta) -> str:
+    """A short span in words, to the second: "4 seconds", "2 minutes 42 seconds", "1 hour"."""
+    seconds = int(span.total_seconds())
+    parts = []
+    for size, unit in ((3600, "hour"), (60, "minute"), (1, "second")):
+        count, seconds = divmod(seconds, size)
+        if count:
+            parts.append(f"{count} {unit}" + ("" if count == 1 else "s"))
+    return " ".join(parts) or "0 seconds"
 
 
 def iso_utc(moment: datetime) -> str:

@@ -155,7 +155,7 @@ def test_the_check_tells_a_real_command_from_a_renamed_one(app):
 
 def test_every_service_runs_a_real_command_from_the_checkout_with_the_same_settings(app):
     services = sorted(DEPLOY.glob("*.service"))
-    assert len(services) == 3, services
+    assert len(services) == 4, services
     for path in services:
         service = _unit(path)["Service"]
         # The timers must see the same database and mail settings as the site.
@@ -185,6 +185,7 @@ def test_each_timer_starts_a_one_shot_service_that_exists(app):
     assert started == {
         "mortgage-connect-send-mail": ["send-mail"],
         "mortgage-connect-advance-waitlist": ["advance-waitlist"],
+        "mortgage-connect-send-reminders": ["send-reminders"],
     }
 
 
@@ -198,7 +199,9 @@ def test_the_site_unit_gives_gunicorn_time_to_stop_gracefully(monkeypatch):
 def test_the_readme_names_only_real_commands(app):
     readme = (ROOT / "README.md").read_text()
     named = re.findall(r"flask --app wsgi((?: [a-z][a-z-]*)+)", readme)
-    assert {"send-mail", "advance-waitlist"} <= {words.split()[0] for words in named}
+    assert {"send-mail", "advance-waitlist", "send-reminders"} <= {
+        words.split()[0] for words in named
+    }
     for words in named:
         assert _command(app, words.split()) is not None, f"README: flask --app wsgi{words}"
 

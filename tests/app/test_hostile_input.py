@@ -106,7 +106,7 @@ GENERIC_QUERY = {"start", "day", "month", "tz", "q", "page", "market", "host", "
 FORMS = {
     "book.details": call_forms.BookingForm,
     "book.reschedule_confirm": call_forms.ConfirmForm,
-    "book.cancel": call_forms.ConfirmForm,
+    "book.cancel": call_forms.CancelForm,
     "waitlist.join": waitlist_forms.WaitlistForm,
     "waitlist.leave": waitlist_forms.ConfirmWaitlistForm,
     "waitlist.decline": waitlist_forms.ConfirmWaitlistForm,
@@ -121,6 +121,7 @@ FORMS = {
     "admin.host_detail": call_forms.HostForm,
     "admin.host_time_off": call_forms.TimeOffForm,
     "admin.blackouts": call_forms.BlackoutForm,
+    "admin.call_cancel": call_forms.CancelForm,
 }
 FORM_FIELDS = {
     "admin.host_hours": [f"hours-{weekday}" for weekday in range(7)],
@@ -128,7 +129,7 @@ FORM_FIELDS = {
 }
 # POST endpoints that read no field at all: a button, maybe behind a confirmation page.
 NO_FIELDS = {
-    "admin.logout", "admin.call_cancel", "admin.queue_offer", "admin.queue_remove",
+    "admin.logout", "admin.queue_offer", "admin.queue_remove",
     "admin.seat_release", "admin.host_feed_rotate", "admin.time_off_remove",
     "admin.blackout_remove", "admin.outbox_resend",
 }  # fmt: skip
@@ -350,6 +351,8 @@ def seed() -> Site:
         "reason": "Conference",
         "day": (soon + timedelta(days=3)).isoformat(),
         "outcome": "completed",
+        "cancel_reason": "other",
+        "cancel_detail": "Booked a conference that week",
     }
     db.session.commit()
     free = [booking_start(moment) for moment in starts[2:]]

@@ -9,12 +9,14 @@ import hmac
 import os
 import uuid
 from contextlib import contextmanager
+from datetime import timedelta
 
 import pytest
 from flask_migrate import downgrade
 from flask_migrate import upgrade
 from sqlalchemy import create_engine
 from sqlalchemy import make_url
+from sqlalchemy import select
 from sqlalchemy import text
 
 from mortgage_connect import booking
@@ -22,6 +24,7 @@ from mortgage_connect import capacity
 from mortgage_connect import secret_links
 from mortgage_connect.extensions import db
 from mortgage_connect.models import Booking
+from mortgage_connect.models import CallReminder
 from mortgage_connect.models import OutboxMessage
 from mortgage_connect.waitlist import places
 from tests.conftest import _sqlalchemy_url
@@ -33,6 +36,7 @@ from tests.factories import full_market
 from tests.factories import join_n
 from tests.factories import make_host
 from tests.factories import make_market
+from tests.factories import slot_after
 
 
 @pytest.fixture
@@ -203,3 +207,38 @@ def test_waitlist_places_from_before_keep_their_links(scratch_url):
         assert new_link != old_link and f"offer={new_link}" in offer.text_body
         assert places.check_offer(old_link, market_id).id == entry_id
         assert places.check_offer(new_link, market_id).id == entry_id
+
+
+def test_calls_booked_before_reminders_get_those_still_ahead(scratch_url):
+    """Calls booked before reminders existed: the migration plans the default ones (a day and
+    an hour before) that are still ahead, for confirmed calls only."""
+    migrate(scratch_url)
+    with site(scratch_url):
+        market = make_market()
+        make_host()
+        calls = {}
+        for name, ahead in (("far", timedelta(days=3)), ("near", timedelta(hours=3)),
+                            ("gone", timedelta(days=4))):  # fmt: skip
+            details = booking.Details(
+                name=name.title(), email=f"{name}@example.com", phone="214-555-0187",
+                company="C", lead_source="none", time_zone="America/Chicago", consent=True,
+            )  # fmt: skip
+            made, token, _ = booking.book(market.id, slot_after(ahead), details, uuid.uuid4().hex)
+            calls[name] = (made.id, made.starts_at)
+        booking.cancel(token)  # the last one
+    migrate(scratch_url, "b7f3c1d9e2a4", down=True)
+
+    migrate(scratch_url)
+
+    with site(scratch_url):
+        rows = db.session.scalars(
+            select(CallReminder).order_by(CallReminder.booking_id, CallReminder.minutes_before)
+        ).all()
+        planned = {(r.booking_id, r.minutes_before, r.sequence, r.status, r.due_at) for r in rows}
+        far_id, far_start = calls["far"]
+        near_id, near_start = calls["near"]
+        assert planned == {
+            (far_id, 1440, 0, "scheduled", far_start - timedelta(hours=24)),
+            (far_id, 60, 0, "scheduled", far_start - timedelta(hours=1)),
+            (near_id, 60, 0, "scheduled", near_start - timedelta(hours=1)),
+        }

@@ -56,3 +56,15 @@ def assert_accessible(page) -> None:
 
     results = Axe().run(page)
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+
+
+# Widths every page must work at: a desktop, and the phones (320 px is the narrowest we serve).
+WIDTHS = {"desktop": 1280, "phone": 390, "small phone": 320}
+
+
+def assert_fits_width(page) -> None:
+    """Nothing on the page is wider than the window (no sideways scrolling)."""
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"{page.url}: {overflow}px wider than the window"

@@ -18,8 +18,11 @@ from mortgage_connect import booking
 from mortgage_connect.clock import utcnow
 from mortgage_connect.web.formatting import day_name
 from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_fits_width
+from tests.e2e.conftest import WIDTHS
 from tests.factories import make_host
 from tests.factories import make_market
+from tests.factories import slot_after
 
 pytestmark = pytest.mark.clock
 
@@ -115,7 +118,12 @@ def test_book_reschedule_cancel_with_javascript(browser, bookable):
     expect(page.get_by_text("Your call is booked")).to_be_visible()
     expect(page.get_by_text(QUOTE_REF).first).to_be_visible()
     expect(page.get_by_role("link", name="Add to Google Calendar")).to_be_visible()
-    expect(page.get_by_role("link", name=re.compile("Download the invite"))).to_be_visible()
+    for name in (
+        "Add to Outlook.com",
+        "Add to Office 365",
+        "Apple Calendar or another calendar (.ics file)",
+    ):
+        expect(page.get_by_role("link", name=name)).to_be_visible()
     assert_accessible(page)
     manage_url = page.url.split("?")[0]
 
@@ -144,6 +152,15 @@ def test_book_reschedule_cancel_with_javascript(browser, bookable):
     page.get_by_role("link", name="Cancel the call").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Cancel your call?")
     assert_accessible(page)
+    reasons = page.get_by_role("group", name="Why are you cancelling? (optional)")
+    reasons.get_by_label("Something else").check()
+    reasons.get_by_label("Tell us more (optional)").fill("Too\x07busy")  # a control character
+    page.get_by_role("button", name="Yes, cancel the call").click()
+    expect(page.get_by_role("alert")).to_contain_text("Please correct the field marked below.")
+    expect(page.get_by_text("Remove the control characters from this field.")).to_be_visible()
+    expect(reasons.get_by_label("Something else")).to_be_checked()  # what was chosen is kept
+    assert_accessible(page)
+    reasons.get_by_label("Tell us more (optional)").fill("Too busy this month")
     page.get_by_role("button", name="Yes, cancel the call").click()
     expect(page.get_by_text("This call is cancelled")).to_be_visible()
     assert_accessible(page)
@@ -197,9 +214,42 @@ def test_the_same_flow_without_javascript(nojs_page, bookable):
     expect(page.get_by_text("Your call has moved")).to_be_visible()
 
     page.get_by_role("link", name="Cancel the call").click()
+    page.get_by_label("The pricing doesn't fit").check()
     page.get_by_role("button", name="Yes, cancel the call").click()
     expect(page.get_by_text("This call is cancelled")).to_be_visible()
 
     page.goto(bookable.url + "/book/dallas-fort-worth?tz=America/New_York")
     choose_day(page, target)
     expect(page.locator(f"a.slot[href*='{first_start}']")).to_have_count(1)
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+def test_every_calendar_and_the_cancel_reasons_at_every_width(page, bookable, width):
+    market = make_market("austin", name="Austin", aliases="Austin")
+    details = booking.Details(
+        name="Pat Prospect", email="pat@example.com", phone="214-555-0187",
+        company="Prospect Home Loans", lead_source="shared", time_zone="America/Los_Angeles",
+        consent=True,
+    )  # fmt: skip
+    start = slot_after(timedelta(days=3))
+    _, token, _ = booking.book(market.id, start, details, "form-widths")
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{bookable.url}/book/manage/{token}?booked=1")
+    stamp = start.strftime("%Y-%m-%dT%H:%M:%SZ")
+    for name, host in (("Add to Outlook.com", "outlook.live.com"),
+                       ("Add to Office 365", "outlook.office.com")):  # fmt: skip
+        link = page.get_by_role("link", name=name)
+        expect(link).to_be_visible()
+        query = parse_qs(urlsplit(link.get_attribute("href")).query)
+        assert urlsplit(link.get_attribute("href")).netloc == host
+        assert query["startdt"] == [stamp] and query["rru"] == ["addevent"]
+    expect(page.get_by_role("link", name="Add to Google Calendar")).to_be_visible()
+    ics = page.get_by_role("link", name="Apple Calendar or another calendar (.ics file)")
+    expect(ics).to_be_visible()
+    assert_fits_width(page)
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Cancel the call").click()
+    expect(page.get_by_role("group", name="Why are you cancelling? (optional)")).to_be_visible()
+    assert_fits_width(page)
+    assert_accessible(page)
